@@ -15,6 +15,7 @@ import { type DType, GpuTensor, type HostArray, hostArray } from "./tensor.ts";
 export type BindingResource =
   | GpuTensor
   | GPUBuffer
+  | { tensor: GpuTensor; offset?: number; size?: number }
   | { buffer: GPUBuffer; offset?: number; size?: number };
 
 /** Arguments of one dispatch. */
@@ -254,5 +255,9 @@ function toBufferBinding(res: BindingResource, kernel: string, key: string): GPU
     return { buffer: res.buffer, offset: 0, size };
   }
   if (res instanceof GPUBuffer) return { buffer: res };
+  if ("tensor" in res) {
+    if (res.tensor.released) throw new Error(`${kernel}: binding "${key}" uses a released tensor`);
+    return { buffer: res.tensor.buffer, offset: res.offset ?? 0, size: res.size };
+  }
   return { buffer: res.buffer, offset: res.offset ?? 0, size: res.size };
 }

@@ -50,8 +50,8 @@ export function utilCopy(
     const bytes = Math.ceil(count / 4) * 16;
     run.dispatch(UTIL_COPY, {
       bindings: {
-        src: { buffer: src.buffer, offset: start * 4, size: bytes },
-        dst: { buffer: dst.buffer, offset: start * 4, size: bytes },
+        src: { tensor: src, offset: start * 4, size: bytes },
+        dst: { tensor: dst, offset: start * 4, size: bytes },
       },
       uniforms: { n: count },
       workgroups: workgroupsFor(Math.ceil(count / 4), wg),
