@@ -74,3 +74,10 @@ export function float32Tensor(data: Float32Array, shape: number[]): HostTensor {
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
 }
+
+/** True for a HostTensor (a dtype string, a shape array and a typed array). */
+export function isHostTensor(value: unknown): value is HostTensor {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Partial<HostTensor>;
+  return typeof v.dtype === "string" && Array.isArray(v.shape) && ArrayBuffer.isView(v.data);
+}
