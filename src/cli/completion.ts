@@ -1,0 +1,435 @@
+/**
+ * Shell completion for bash and zsh (`--show-completion`,
+ * `--install-completion`). The scripts are generated from the commander
+ * program and the config schema, and complete commands, options, option
+ * values, file arguments and hydra overrides (`trainer.epochs=`,
+ * `scorer=maxllr`, `+…`, `~…`) without starting Deno on every Tab.
+ *
+ * (@bomb.sh/tab works under Deno, but its protocol re-runs the program on
+ * every Tab and always turns file completion off, which loses INPUT paths;
+ * static scripts do better here.)
+ * @module
+ */
+import type { Command } from "commander";
+import { join } from "node:path";
+import { listConfigKeys } from "../config/config_keys.ts";
+import { DEFAULT_AUDIO_FORMATS } from "../config/schema.ts";
+import { writeFileAtomic } from "../io/atomic_write.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** Shells we generate completion for. */
+export type CompletionShell = "bash" | "zsh";
+
+/** Shells `--shell` accepts. */
+export const COMPLETION_SHELLS: readonly CompletionShell[] = ["bash", "zsh"];
+
+/** What completion needs to know about one command. */
+export interface CommandInfo {
+  /** Command path (`""` for the program, `score test`). */
+  readonly path: string;
+  /** Long option flags, negations included. */
+  readonly options: readonly string[];
+  /** Flags that take a value. */
+  readonly valueOptions: readonly string[];
+  /** Required positional paths. */
+  readonly positionals: number;
+  /** Whether trailing OVERRIDES are accepted. */
+  readonly overrides: boolean;
+  /** Subcommands with their one-line descriptions. */
+  readonly subcommands: readonly { name: string; description: string }[];
+}
+
+/** Walks the commander program into plain command descriptions. */
+export function describeCommands(program: Command): CommandInfo[] {
+  const out: CommandInfo[] = [];
+  const walk = (cmd: Command, path: string) => {
+    const options = cmd.options.map((o) => o.long).filter((l): l is string => !!l);
+    out.push({
+      path,
+      options: [...options, "--help"],
+      valueOptions: cmd.options.filter((o) => o.required || o.optional).map((o) => o.long!),
+      positionals: cmd.registeredArguments.filter((a) => a.required && !a.variadic).length,
+      overrides: cmd.registeredArguments.some((a) => a.variadic),
+      subcommands: cmd.commands.map((c) => ({ name: c.name(), description: c.description() })),
+    });
+    for (const sub of cmd.commands) walk(sub, path ? `${path} ${sub.name()}` : sub.name());
+  };
+  walk(program, "");
+  return out;
+}
+
+/** How the value of an option is completed. */
+function valueCompletion(flag: string): "dir" | "file" | readonly string[] {
+  switch (flag) {
+    case "--save-dir":
+    case "--root-dir":
+    case "--config-path":
+      return "dir";
+    case "--device":
+      return ["auto", "gpu", "cpu", "cuda"];
+    case "--shell":
+      return COMPLETION_SHELLS;
+    case "--audio-formats":
+      return DEFAULT_AUDIO_FORMATS;
+    default:
+      return [];
+  }
+}
+
+function overrideWords(): {
+  keys: string[];
+  groups: Record<string, readonly string[]>;
+  bools: string[];
+} {
+  const { leaves, groups } = listConfigKeys();
+  return {
+    // `_target_` keys are left out: they only ever name the selected option.
+    keys: [
+      ...leaves.filter((l) => !l.key.endsWith("._target_")).map((l) => `${l.key}=`),
+      ...Object.keys(groups).map((g) => `${g}=`),
+    ].sort(),
+    groups,
+    bools: leaves.filter((l) => l.spec.type === "bool").map((l) => l.key),
+  };
+}
+
+const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** The completion script for a shell. */
+export function completionScript(
+  shell: CompletionShell,
+  options: { program: Command; name?: string },
+): string {
+  const name = options.name ?? "balr";
+  const infos = describeCommands(options.program);
+  return shell === "bash" ? bashScript(name, infos) : zshScript(name, infos);
+}
+
+function caseArms(
+  infos: CommandInfo[],
+  value: (i: CommandInfo) => string,
+  indent: string,
+): string {
+  return infos.map((i) => `${indent}${sq(i.path)}) ${value(i)} ;;`).join("\n");
+}
+
+function bashScript(name: string, infos: CommandInfo[]): string {
+  const fn = `_${name.replace(/\W/g, "_")}`;
+  const w = overrideWords();
+  const valueArms = [...new Set(infos.flatMap((i) => i.valueOptions))].map((flag) => {
+    const kind = valueCompletion(flag);
+    const body = kind === "dir"
+      ? `COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null`
+      : kind === "file"
+      ? `COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null`
+      : `COMPREPLY=($(compgen -W ${sq(kind.join(" "))} -- "$cur"))`;
+    return `        ${flag}) ${body} ;;`;
+  }).join("\n");
+  const groupArms = Object.entries(w.groups)
+    .map(([g, opts]) => `        ${sq(g)}) echo ${sq(opts.join(" "))} ;;`).join("\n");
+  return `# bash completion for ${name}                                -*- shell-script -*-
+# Generated by \`${name} --show-completion --shell bash\`; install it with
+# \`${name} --install-completion --shell bash\` or source this file from ~/.bashrc.
+
+${fn}_options() {
+    case "$1" in
+${caseArms(infos, (i) => `echo ${sq(i.options.join(" "))}`, "        ")}
+    esac
+}
+
+${fn}_value_options() {
+    case "$1" in
+${caseArms(infos, (i) => `echo ${sq(i.valueOptions.join(" "))}`, "        ")}
+    esac
+}
+
+${fn}_subcommands() {
+    case "$1" in
+${caseArms(infos, (i) => `echo ${sq(i.subcommands.map((s) => s.name).join(" "))}`, "        ")}
+    esac
+}
+
+${fn}_positionals() {
+    case "$1" in
+${caseArms(infos, (i) => `echo ${i.positionals}`, "        ")}
+    esac
+}
+
+${fn}_takes_overrides() {
+    case "$1" in
+${caseArms(infos, (i) => (i.overrides ? "return 0" : "return 1"), "        ")}
+    esac
+    return 1
+}
+
+${fn}_group_values() {
+    case "$1" in
+${groupArms}
+    esac
+}
+
+${fn}_keys=(${w.keys.map(sq).join(" ")})
+${fn}_bool_keys=" ${w.bools.join(" ")} "
+
+${fn}_completion() {
+    local line="\${COMP_LINE:0:COMP_POINT}"
+    local cur="\${line##*[[:space:]]}"
+    local -a words
+    read -r -a words <<< "\${line:0:\${#line}-\${#cur}}"
+    local prev="\${words[\${#words[@]}-1]}"
+    local cmd="" w i expect="" npos=0 sub
+    for ((i = 1; i < \${#words[@]}; i++)); do
+        w="\${words[i]}"
+        if [[ -n $expect ]]; then expect=""; continue; fi
+        case "$w" in
+            --*=*) continue ;;
+            -*) [[ " $(${fn}_value_options "$cmd") " == *" $w "* ]] && expect=1; continue ;;
+        esac
+        sub=""
+        for s in $(${fn}_subcommands "$cmd"); do [[ $s == "$w" ]] && sub=$s; done
+        if [[ -n $sub ]]; then cmd="\${cmd:+$cmd }$sub"; else ((npos++)); fi
+    done
+    COMPREPLY=()
+    if [[ -n $expect ]]; then
+        case "$prev" in
+${valueArms}
+        esac
+        return 0
+    fi
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$(${fn}_options "$cmd")" -- "$cur"))
+        return 0
+    fi
+    local subs
+    subs="$(${fn}_subcommands "$cmd")"
+    if [[ -n $subs ]]; then
+        COMPREPLY=($(compgen -W "$subs" -- "$cur"))
+        return 0
+    fi
+    if ((npos < $(${fn}_positionals "$cmd"))); then
+        COMPREPLY=($(compgen -f -- "$cur"))
+        compopt -o filenames 2>/dev/null
+        return 0
+    fi
+    ${fn}_takes_overrides "$cmd" || return 0
+    local sign="" body="$cur" key v
+    case "$body" in
+        "++"*) sign="++" ;;
+        "+"*) sign="+" ;;
+        "~"*) sign="~" ;;
+    esac
+    body="\${body#"$sign"}"
+    local -a cands=()
+    if [[ $body == *=* ]]; then
+        key="\${body%%=*}"
+        local vals
+        vals="$(${fn}_group_values "$key")"
+        if [[ -z $vals && $${fn}_bool_keys == *" $key "* ]]; then vals="true false"; fi
+        for v in $vals; do cands+=("$sign$key=$v"); done
+    else
+        for v in "\${${fn}_keys[@]}"; do cands+=("$sign$v"); done
+        compopt -o nospace 2>/dev/null
+    fi
+    COMPREPLY=($(compgen -W "\${cands[*]}" -- "$cur"))
+    # bash splits words at '=' (COMP_WORDBREAKS): reply with the part after it.
+    if [[ $cur == *=* && $COMP_WORDBREAKS == *=* ]]; then
+        local strip="\${cur%=*}="
+        COMPREPLY=("\${COMPREPLY[@]#"$strip"}")
+    fi
+    return 0
+}
+
+complete -o bashdefault -o default -F ${fn}_completion ${name}
+`;
+}
+
+function zshScript(name: string, infos: CommandInfo[]): string {
+  const fn = `_${name.replace(/\W/g, "_")}`;
+  const w = overrideWords();
+  const zq = (s: string) => sq(s);
+  const valueArms = [...new Set(infos.flatMap((i) => i.valueOptions))].map((flag) => {
+    const kind = valueCompletion(flag);
+    const body = kind === "dir"
+      ? "_files -/"
+      : kind === "file"
+      ? "_files"
+      : kind.length
+      ? `compadd -- ${kind.join(" ")}`
+      : `_message ${zq(flag.slice(2))}`;
+    return `      (${flag}) ${body} ;;`;
+  }).join("\n");
+  const arms = (value: (i: CommandInfo) => string) =>
+    infos.map((i) => `    (${i.path === "" ? "''" : zq(i.path)}) ${value(i)} ;;`).join("\n");
+  const groupArms = Object.entries(w.groups)
+    .map(([g, opts]) => `    (${zq(g)}) reply=(${opts.join(" ")}) ;;`).join("\n");
+  const describe = (s: { name: string; description: string }) =>
+    zq(`${s.name}:${s.description.replace(/:/g, "\\:")}`);
+  return `#compdef ${name}
+# zsh completion for ${name}
+# Generated by \`${name} --show-completion --shell zsh\`; install it with
+# \`${name} --install-completion --shell zsh\`, or put it on $fpath as _${name}.
+
+${fn}_options() {
+  case $1 in
+${arms((i) => `reply=(${i.options.join(" ")})`)}
+    (*) reply=() ;;
+  esac
+}
+
+${fn}_value_options() {
+  case $1 in
+${arms((i) => `reply=(${i.valueOptions.join(" ")})`)}
+    (*) reply=() ;;
+  esac
+}
+
+${fn}_subcommands() {
+  case $1 in
+${arms((i) => `reply=(${i.subcommands.map(describe).join(" ")})`)}
+    (*) reply=() ;;
+  esac
+}
+
+${fn}_positionals() {
+  case $1 in
+${arms((i) => `REPLY=${i.positionals}`)}
+    (*) REPLY=0 ;;
+  esac
+}
+
+${fn}_takes_overrides() {
+  case $1 in
+${arms((i) => `REPLY=${i.overrides ? 1 : 0}`)}
+    (*) REPLY=0 ;;
+  esac
+}
+
+${fn}_group_values() {
+  case $1 in
+${groupArms}
+    (*) reply=() ;;
+  esac
+}
+
+${fn}() {
+  local -a reply keys bools
+  local REPLY cmd='' w expect='' key
+  local cur=\${words[CURRENT]} prev=\${words[CURRENT-1]}
+  integer i npos=0
+  keys=(${w.keys.map(sq).join(" ")})
+  bools=(${w.bools.join(" ")})
+  for (( i = 2; i < CURRENT; i++ )); do
+    w=\${words[i]}
+    if [[ -n $expect ]]; then expect=''; continue; fi
+    case $w in
+      (--*=*) continue ;;
+      (-*) ${fn}_value_options "$cmd"; (( \${reply[(Ie)$w]} )) && expect=1; continue ;;
+    esac
+    ${fn}_subcommands "$cmd"
+    if (( \${#reply} )) && (( \${reply[(I)\${(b)w}:*]} )); then
+      cmd=\${cmd:+$cmd }$w
+    else
+      (( npos++ ))
+    fi
+  done
+  if [[ -n $expect ]]; then
+    case $prev in
+${valueArms}
+    esac
+    return
+  fi
+  if [[ $cur == -* ]]; then
+    ${fn}_options "$cmd"
+    compadd -- $reply
+    return
+  fi
+  ${fn}_subcommands "$cmd"
+  if (( \${#reply} )); then
+    _describe -t commands '${name} command' reply
+    return
+  fi
+  ${fn}_positionals "$cmd"
+  if (( npos < REPLY )); then
+    _files
+    return
+  fi
+  ${fn}_takes_overrides "$cmd"
+  (( REPLY )) || return 1
+  compset -P '(\\~|++|+)'
+  if compset -P '*='; then
+    key=\${IPREFIX%=}
+    key=\${key#\\~}; key=\${key#++}; key=\${key#+}
+    ${fn}_group_values "$key"
+    if (( \${#reply} == 0 && \${bools[(Ie)$key]} )); then reply=(true false); fi
+    compadd -- $reply
+  else
+    compadd -S '' -- $keys
+  fi
+}
+
+if [[ \${zsh_eval_context[-1]} == loadautofunc ]]; then
+  ${fn} "$@"
+else
+  (( $+functions[compdef] )) || { autoload -Uz compinit && compinit }
+  compdef ${fn} ${name}
+fi
+`;
+}
+
+/** Picks the shell: `--shell`, else the basename of $SHELL. */
+export function detectShell(
+  given: string | undefined,
+  env: (name: string) => string | undefined,
+): CompletionShell {
+  const shell = given ?? env("SHELL")?.split("/").pop();
+  if (shell === "bash" || shell === "zsh") return shell;
+  if (given !== undefined) {
+    throw new UsageError(`unsupported shell '${given}': use --shell bash or --shell zsh`);
+  }
+  throw new UsageError(
+    `cannot tell your shell from SHELL=${env("SHELL") ?? "(unset)"}; ` +
+      `pass --shell bash or --shell zsh`,
+  );
+}
+
+/** Where `installCompletion` put things. */
+export interface InstalledCompletion {
+  /** The script file written. */
+  readonly script: string;
+  /** The shell startup file that sources it. */
+  readonly rcFile: string;
+  /** False when the startup file already sourced it. */
+  readonly rcChanged: boolean;
+}
+
+/**
+ * Writes the completion script under `$XDG_DATA_HOME/balr` (default
+ * `~/.local/share/balr`) and appends one `source` line to ~/.bashrc or
+ * ~/.zshrc unless it is there already (so running it twice changes nothing).
+ */
+export async function installCompletion(
+  shell: CompletionShell,
+  options: { script: string; env: (name: string) => string | undefined; name?: string },
+): Promise<InstalledCompletion> {
+  const home = options.env("HOME");
+  if (!home) throw new UsageError("cannot install completion: HOME is not set");
+  const dataHome = options.env("XDG_DATA_HOME") || join(home, ".local", "share");
+  const name = options.name ?? "balr";
+  const script = join(dataHome, name, `completion.${shell}`);
+  await writeFileAtomic(script, options.script);
+  const rcFile = shell === "bash"
+    ? join(home, ".bashrc")
+    : join(options.env("ZDOTDIR") || home, ".zshrc");
+  let rc = "";
+  try {
+    rc = await Deno.readTextFile(rcFile);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  const line = `[ -f ${sq(script)} ] && source ${sq(script)}  # ${name} shell completion`;
+  if (rc.split("\n").some((l) => l.trim() === line)) return { script, rcFile, rcChanged: false };
+  // Append rather than rewrite: startup files are often symlinks into dotfile repos.
+  const prefix = rc === "" || rc.endsWith("\n") ? "" : "\n";
+  await Deno.writeTextFile(rcFile, `${prefix}${line}\n`, { append: true });
+  return { script, rcFile, rcChanged: true };
+}

@@ -1,0 +1,237 @@
+/**
+ * The `balr` command tree (commander): upstream's commands, arguments,
+ * options and help texts (SPEC §2), plus our `doctor`, `demo`, `--cfg`,
+ * `--shard`, `--version` and shell completion. Actions only parse, resolve
+ * the config and hand a typed request to a handler.
+ * @module
+ */
+import { Command, Option } from "commander";
+import { toYaml } from "../config/to_yaml.ts";
+import { DEFAULT_DEVICE } from "../config/extras.ts";
+import {
+  COMPLETION_SHELLS,
+  completionScript,
+  detectShell,
+  installCompletion,
+} from "./completion.ts";
+import type { CliIo, CommandHandlers, CommandRequest } from "./handlers.ts";
+import { addCommonOptions, addOutputOptions, OPTION_TERMS, OVERRIDES_HELP } from "./options.ts";
+import {
+  buildRequest,
+  checkPaths,
+  type ConfigCommand,
+  type ParsedCommand,
+  resolveCommandConfig,
+} from "./requests.ts";
+import { parseShard } from "./shard.ts";
+import { UsageError } from "./usage_error.ts";
+import { versionText } from "./version.ts";
+
+/** What the program's actions need. */
+export interface ProgramContext {
+  /** Command implementations. */
+  readonly handlers: CommandHandlers;
+  /** Output streams. */
+  readonly io: CliIo;
+  /** Base for relative paths. */
+  readonly cwd: string;
+  /** Environment lookup. */
+  readonly env: (name: string) => string | undefined;
+  /** Adapter line for `--version` (null = none found quickly). */
+  readonly probeAdapter: () => Promise<string | null>;
+  /** Exit code of the action that ran (set by the actions). */
+  exitCode: number;
+}
+
+const COMMANDS: readonly string[] = ["extract", "binarize", "train", "score", "doctor", "demo"];
+
+/** Builds a fresh program (commander keeps parse state, so one per run). */
+export function buildProgram(ctx: ProgramContext): Command {
+  const program = new Command("balr")
+    .description(
+      "BA-LR: binary-attribute likelihood ratios for explainable speaker recognition, " +
+        "on WebGPU.",
+    )
+    .usage("[OPTIONS] COMMAND [ARGS]...")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.io.stdout(s),
+      writeErr: (s) => ctx.io.stderr(s),
+      outputError: (s, write) => write(`balr: ${s}`),
+    })
+    .configureHelp({
+      optionTerm: (option) => OPTION_TERMS.get(option) ?? option.flags,
+    })
+    .showHelpAfterError("(add --help for usage)")
+    .allowExcessArguments();
+
+  program
+    .option("--version", "Show the version (and the WebGPU adapter) and exit.")
+    .option("--install-completion", "Install completion for the current shell.")
+    .option(
+      "--show-completion",
+      "Show completion for the current shell, to copy it or customize the installation.",
+    )
+    .addOption(
+      new Option("--shell <SHELL>", "Shell for the two options above (default: from $SHELL).")
+        .choices([...COMPLETION_SHELLS]),
+    )
+    .action(async (opts: Record<string, unknown>, cmd: Command) => {
+      if (cmd.args.length) {
+        throw new UsageError(
+          `unknown command '${cmd.args[0]}' (commands: ${COMMANDS.join(", ")})`,
+        );
+      }
+      if (opts.version) {
+        ctx.io.stdout(await versionText(ctx.probeAdapter));
+      } else if (opts.showCompletion || opts.installCompletion) {
+        const shell = detectShell(opts.shell as string | undefined, ctx.env);
+        const script = completionScript(shell, { program });
+        if (opts.showCompletion) ctx.io.stdout(script);
+        if (opts.installCompletion) {
+          const done = await installCompletion(shell, { script, env: ctx.env });
+          ctx.io.stdout(
+            `${shell} completion installed in ${done.script}` +
+              (done.rcChanged
+                ? `, sourced from ${done.rcFile}`
+                : ` (${done.rcFile} already sources it)`) +
+              `.\nRestart your shell or run: source ${done.script}\n`,
+          );
+        }
+      } else {
+        program.outputHelp();
+      }
+      ctx.exitCode = 0;
+    });
+
+  const extract = program.command("extract")
+    .description("Run embedding extraction on inputs.")
+    .argument("<INPUT>", "Path to input file, directory or csv.")
+    .argument("[OVERRIDES...]", OVERRIDES_HELP);
+  addOutputOptions(extract, "embeddings");
+  addCommonOptions(extract);
+  extract.addHelpText(
+    "after",
+    "\nExamples:\n  balr extract data/voxceleb1\n" +
+      "  balr extract data/voxceleb1 --save-dir runs/emb data.batch_size=16\n",
+  );
+  extract.action(configAction(ctx, "extract", ["input"]));
+
+  const binarize = program.command("binarize")
+    .description("Run embedding binarization on inputs.")
+    .argument("<INPUT>", "Path to input file, directory or csv.")
+    .argument("[OVERRIDES...]", OVERRIDES_HELP);
+  addOutputOptions(binarize, "BA vectors");
+  addCommonOptions(binarize);
+  binarize.action(configAction(ctx, "binarize", ["input"]));
+
+  const train = program.command("train")
+    .description("Run binary attribute encoder training on train and val datasets.")
+    .argument("<TRAIN>", "Path to train dataset.")
+    .argument("<VAL>", "Path to val dataset.")
+    .argument("[OVERRIDES...]", OVERRIDES_HELP);
+  addCommonOptions(train, { saveDirDefault: "runs/train" });
+  train.addHelpText(
+    "after",
+    "\nExample:\n  balr train train.csv val.csv trainer.epochs=10 " +
+      "'trainer.losses=[mse, arcface]' trainer.losses.arcface.weight=1\n",
+  );
+  train.action(configAction(ctx, "train", ["train", "val"]));
+
+  const score = program.command("score").description("Scoring related commands.");
+  const scoreTrain = score.command("train")
+    .description("Run scorer training on a training dataset.")
+    .argument("<TRAIN>", "Path to train dataset.")
+    .argument("[OVERRIDES...]", OVERRIDES_HELP);
+  addCommonOptions(scoreTrain, { saveDirDefault: "runs/scorer/train" });
+  scoreTrain.action(configAction(ctx, "score train", ["train"]));
+
+  const scoreTest = score.command("test")
+    .description("Run scorer on a test dataset with a list of trials (enrollment and test pairs).")
+    .argument("<TEST>", "Path to test dataset.")
+    .argument("<TRIALS>", "Path to trials list.")
+    .argument("[OVERRIDES...]", OVERRIDES_HELP);
+  scoreTest.addOption(
+    new Option("--sep <TEXT>", "Separator char for trials list (\\t or tab for a tab).")
+      .default("\t", "tab"),
+  );
+  addCommonOptions(scoreTest, { saveDirDefault: "runs/score" });
+  scoreTest.addHelpText(
+    "after",
+    "\nExample:\n  balr score test test.csv trials.csv " +
+      "scorer.checkpoint_path=runs/scorer/train/scorer.pt\n",
+  );
+  scoreTest.action(configAction(ctx, "score test", ["test", "trials"]));
+
+  program.command("doctor")
+    .description("Report the WebGPU adapter, the device limits balr uses and the Deno version.")
+    .addOption(
+      new Option("--device <TEXT>", "WebGPU device to open.").default(
+        DEFAULT_DEVICE,
+        DEFAULT_DEVICE,
+      ),
+    )
+    .action(async (opts: { device: string }) => {
+      ctx.exitCode = await ctx.handlers.doctor({
+        command: "doctor",
+        device: opts.device,
+        io: ctx.io,
+      });
+    });
+
+  const demo = program.command("demo")
+    .description("Run the end-to-end demo.")
+    .argument("[OVERRIDES...]", OVERRIDES_HELP);
+  addCommonOptions(demo, { datasets: false });
+  demo.action(configAction(ctx, "demo", []));
+
+  return program;
+}
+
+/** The action of a config-driven command. */
+function configAction(
+  ctx: ProgramContext,
+  command: ConfigCommand,
+  names: readonly string[],
+): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const values = cmd.processedArgs as unknown[];
+    const parsed: ParsedCommand = {
+      command,
+      paths: Object.fromEntries(names.map((n, i) => [n, String(values[i])])),
+      overrides: (values[names.length] as string[] | undefined) ?? [],
+      opts: cmd.opts(),
+      given: (name) => cmd.getOptionValueSource(name) === "cli",
+    };
+    checkPaths(parsed, ctx);
+    if (parsed.opts.shard !== undefined) parseShard(String(parsed.opts.shard));
+    const config = resolveCommandConfig(parsed, ctx);
+    if (parsed.opts.cfg) {
+      ctx.io.stdout(toYaml(config));
+      ctx.exitCode = 0;
+      return;
+    }
+    const request = buildRequest(parsed, { ...ctx, config });
+    ctx.exitCode = await dispatch(ctx.handlers, request);
+  };
+}
+
+function dispatch(handlers: CommandHandlers, request: CommandRequest): Promise<number> {
+  switch (request.command) {
+    case "extract":
+      return handlers.extract(request);
+    case "binarize":
+      return handlers.binarize(request);
+    case "train":
+      return handlers.train(request);
+    case "score train":
+      return handlers.scoreTrain(request);
+    case "score test":
+      return handlers.scoreTest(request);
+    case "demo":
+      return handlers.demo(request);
+    case "doctor":
+      return handlers.doctor(request);
+  }
+}
