@@ -1,0 +1,32 @@
+/**
+ * Sub-ranges of a tensor bound at an offset, for kernels that split long
+ * inputs over the adapter's binding-size limit.
+ * @module
+ */
+import type { GpuTensor } from "../gpu/mod.ts";
+
+/** Elements per 256-byte storage offset alignment (WebGPU's default minimum). */
+export const ALIGN_ELEMENTS = 64;
+
+/**
+ * Most iterations one shader loop may run: Mesa's llvmpipe silently leaves a
+ * loop after 65535 iterations (its infinite-loop guard), so per-invocation
+ * loops are kept below this by splitting the work.
+ */
+export const MAX_LOOP_ITERATIONS = 65535;
+
+/** A binding of `count` 4-byte elements of `t` from element `start` (start must be aligned). */
+export function bindingSlice(
+  t: GpuTensor,
+  start: number,
+  count: number,
+): { buffer: GPUBuffer; offset: number; size: number } {
+  const offset = start * 4;
+  const size = Math.min(Math.max(4, count * 4), t.buffer.size - offset);
+  return { buffer: t.buffer, offset, size };
+}
+
+/** `n` rounded down to a multiple of `m` (at least m). */
+export function floorTo(n: number, m: number): number {
+  return Math.max(m, Math.floor(n / m) * m);
+}

@@ -1,0 +1,183 @@
+/**
+ * Binding of kernels/frontend_fbank.wgsl: Kaldi log-mel frames of a
+ * waveform, split into frame chunks when the waveform or the output
+ * exceeds the adapter's binding limit.
+ * @module
+ */
+import * as d from "typegpu/data";
+import source from "../../kernels/frontend_fbank.wgsl" with { type: "text" };
+import {
+  defineKernel,
+  type GpuRun,
+  type GpuTensor,
+  readBinding,
+  readWriteBinding,
+  uniformBinding,
+  workgroupsFor,
+} from "../gpu/mod.ts";
+import { type FbankPlan, frameCount } from "../frontend/fbank_plan.ts";
+import {
+  ALIGN_ELEMENTS,
+  bindingSlice,
+  floorTo,
+  MAX_LOOP_ITERATIONS,
+} from "../frontend/binding_slice.ts";
+
+/** Kernel spec of frontend_fbank. */
+export const FRONTEND_FBANK = defineKernel({
+  name: "frontend_fbank",
+  source,
+  bindings: {
+    x: readBinding("f32"),
+    window: readBinding("f32"),
+    twiddle: readBinding("vec2f"),
+    bank: readBinding("f32"),
+    range: readBinding("u32"),
+    out: readWriteBinding("f32"),
+    u: uniformBinding(),
+  },
+  uniforms: d.struct({
+    n_frames: d.u32,
+    frame_start: d.u32,
+    in_start: d.u32,
+    in_len: d.u32,
+    win: d.u32,
+    shift: d.u32,
+    n_fft: d.u32,
+    log2_fft: d.u32,
+    n_bins: d.u32,
+    seed: d.u32,
+    scale: d.f32,
+    dither: d.f32,
+    preemph: d.f32,
+  }),
+  overrides: { WG: 64, FRAMES: 4 },
+});
+
+/** Kernel variant: invocations per workgroup and frames each workgroup handles. */
+export interface FbankVariant {
+  /** Invocations per workgroup, a power of two <= 256. */
+  wg: number;
+  /** Consecutive frames per workgroup (amortises the twiddle table). */
+  frames: number;
+}
+
+/**
+ * Variants per adapter family: on llvmpipe 8 invocations x 8 frames measured fastest
+ * (bench/frontend_bench.ts); the hardware choice is a conventional untuned default.
+ */
+export const FBANK_VARIANTS: Record<"software" | "hardware", FbankVariant> = {
+  software: { wg: 8, frames: 8 },
+  hardware: { wg: 64, frames: 1 },
+};
+
+/** FFT bins under the widest (highest) triangle of the mel bank, plus slack. */
+function widestMelBin(plan: FbankPlan): number {
+  const mel = (f: number) => 1127 * Math.log(1 + f / 700);
+  const hz = (m: number) => 700 * (Math.exp(m / 1127) - 1);
+  const top = mel(plan.highFreq);
+  const delta = (top - mel(plan.lowFreq)) / (plan.nBins + 1);
+  return Math.ceil((hz(top) - hz(top - 2 * delta)) * plan.nFft / plan.sampleRate) + 2;
+}
+
+/** Options of frontendFbank. */
+export interface FrontendFbankOptions extends Partial<FbankVariant> {
+  /** Analysis window [win] (windowTable). */
+  window: GpuTensor;
+  /** Twiddles [nFft/2, 2] (twiddleTable). */
+  twiddle: GpuTensor;
+  /** Mel bank [nBins, nFft/2 + 1] (melBankTable). */
+  bank: GpuTensor;
+  /** Its nonzero ranges [nBins, 2] (u32). */
+  range: GpuTensor;
+  /** Frame geometry and options. */
+  plan: FbankPlan;
+  /** Samples of x to use (default: all). */
+  nSamples?: number;
+  /** Largest elements per binding (default: the adapter's limit; tests lower it to force chunks). */
+  maxBindingElements?: number;
+}
+
+/** Records out[T, nBins] = log-mel frames of x, T = frameCount(nSamples). */
+export function frontendFbank(
+  run: GpuRun,
+  x: GpuTensor,
+  out: GpuTensor,
+  options: FrontendFbankOptions,
+): void {
+  const { plan, window, twiddle, bank, range } = options;
+  const variant = FBANK_VARIANTS[run.gpu.profile];
+  const wg = options.wg ?? variant.wg;
+  const frames = options.frames ?? variant.frames;
+  if (!Number.isInteger(Math.log2(wg)) || wg > 256) {
+    throw new RangeError(`frontendFbank: wg ${wg} must be a power of two <= 256`);
+  }
+  const nSamples = options.nSamples ?? x.size;
+  if (nSamples > x.size) throw new RangeError(`frontendFbank: nSamples exceeds x (${x.size})`);
+  const total = frameCount(nSamples, plan);
+  if (total < 1) {
+    throw new RangeError(
+      `frontendFbank: ${nSamples} samples are shorter than one ${plan.win}-sample frame`,
+    );
+  }
+  if (out.size < total * plan.nBins) {
+    throw new RangeError(`frontendFbank: out holds ${out.size} < ${total}x${plan.nBins} values`);
+  }
+  if (range.dtype !== "u32") throw new TypeError("frontendFbank: range must be a u32 tensor");
+  if (
+    window.size < plan.win || twiddle.size < plan.nFft ||
+    bank.size < plan.nBins * (plan.nFft / 2 + 1)
+  ) {
+    throw new RangeError(
+      "frontendFbank: window, twiddle or bank table is smaller than the plan needs",
+    );
+  }
+  // llvmpipe ends an invocation's loops after 65535 iterations in total: refuse variants that
+  // would be cut short instead of returning truncated frames.
+  const per = (n: number) => Math.ceil(n / wg);
+  const perFrame = per(plan.win) + Math.log2(wg) + 2 * per(plan.nFft) +
+    plan.log2Fft * per(plan.nFft / 2) + per(plan.nFft / 2 + 1) +
+    per(plan.nBins) * widestMelBin(plan);
+  if (frames * perFrame + per(plan.nFft / 2) > MAX_LOOP_ITERATIONS) {
+    throw new RangeError(
+      `frontendFbank: ${frames} frames per workgroup of ${wg} need ~${frames * perFrame} loop ` +
+        `iterations per invocation, over ${MAX_LOOP_ITERATIONS}; use fewer frames or a larger wg`,
+    );
+  }
+  const limit = options.maxBindingElements ?? run.gpu.bindingChunkElements(ALIGN_ELEMENTS);
+  // Frame chunks start at multiples of 64 frames so output offsets stay 256-byte aligned.
+  const byInput = (limit - plan.win - ALIGN_ELEMENTS) / plan.shift;
+  const perChunk = floorTo(Math.min(byInput, limit / plan.nBins), ALIGN_ELEMENTS);
+  for (let f0 = 0; f0 < total; f0 += perChunk) {
+    const count = Math.min(perChunk, total - f0);
+    const inStart = Math.floor((f0 * plan.shift) / ALIGN_ELEMENTS) * ALIGN_ELEMENTS;
+    const inEnd = (f0 + count - 1) * plan.shift + plan.win;
+    run.dispatch(FRONTEND_FBANK, {
+      bindings: {
+        x: bindingSlice(x, inStart, inEnd - inStart),
+        window,
+        twiddle,
+        bank,
+        range,
+        out: bindingSlice(out, f0 * plan.nBins, count * plan.nBins),
+      },
+      uniforms: {
+        n_frames: count,
+        frame_start: f0,
+        in_start: inStart,
+        in_len: inEnd - inStart,
+        win: plan.win,
+        shift: plan.shift,
+        n_fft: plan.nFft,
+        log2_fft: plan.log2Fft,
+        n_bins: plan.nBins,
+        seed: plan.seed,
+        scale: plan.scale,
+        dither: plan.dither,
+        preemph: plan.preemph,
+      },
+      workgroups: workgroupsFor(count, frames),
+      overrides: { WG: wg, FRAMES: frames },
+    });
+  }
+}
