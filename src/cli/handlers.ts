@@ -107,6 +107,10 @@ export interface ScoreTestRequest extends CommonRequest {
   readonly sep: string;
   /** `config.save_dir`, or `runs/score` when not given (before incrementing). */
   readonly saveDir: string;
+  /** `--explain K` (ours): write explanations.csv with K attributes for and against; null = none. */
+  readonly explain: number | null;
+  /** `--explain-plots N` (ours): bar charts `explain/trial_<i>.svg` of the first N trials (0 = none). */
+  readonly explainPlots: number;
 }
 
 /** `balr demo` (ours). */

@@ -155,11 +155,26 @@ export function buildProgram(ctx: ProgramContext): Command {
     new Option("--sep <TEXT>", "Separator char for trials list (\\t or tab for a tab).")
       .default("\t", "tab"),
   );
+  scoreTest.addOption(
+    new Option(
+      "--explain <K>",
+      "Write explanations.csv: per trial, the K attributes whose LLR contributions speak " +
+        "most for and against the same speaker (any scorer but cosine).",
+    ),
+  );
+  scoreTest.addOption(
+    new Option(
+      "--explain-plots <N>",
+      "Write explanation bar charts explain/trial_<i>.svg for the first N trials.",
+    ).default("0", "0"),
+  );
   addCommonOptions(scoreTest, { saveDirDefault: "runs/score" });
   scoreTest.addHelpText(
     "after",
-    "\nExample:\n  balr score test test.csv trials.csv " +
-      "scorer.checkpoint_path=runs/scorer/train/scorer.pt\n",
+    "\nExamples:\n  balr score test test.csv trials.csv " +
+      "scorer.checkpoint_path=runs/scorer/train/scorer.pt\n" +
+      "  balr score test test.csv trials.csv scorer.checkpoint_path=runs/scorer/train/scorer.pt " +
+      "--explain 5 --explain-plots 10\n",
   );
   scoreTest.action(configAction(ctx, "score test", ["test", "trials"]));
 

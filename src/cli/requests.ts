@@ -177,8 +177,18 @@ export function buildRequest(
         train: parsed.paths.train,
         saveDir: savedUnder("score train"),
       };
-    case "score test":
+    case "score test": {
       checkScoringConfig(config);
+      const explain = parsed.opts.explain === undefined
+        ? null
+        : parseCount("--explain", String(parsed.opts.explain), { min: 1 });
+      const explainPlots = parseCount("--explain-plots", String(parsed.opts.explainPlots ?? 0), {
+        min: 0,
+      });
+      checkExplainable(
+        config,
+        explain !== null ? "--explain" : explainPlots > 0 ? "--explain-plots" : null,
+      );
       return {
         ...common,
         command: "score test",
@@ -186,7 +196,10 @@ export function buildRequest(
         trials: parsed.paths.trials,
         sep: parseSeparator(String(parsed.opts.sep ?? "\t")),
         saveDir: savedUnder("score test"),
+        explain,
+        explainPlots,
       };
+    }
     case "demo":
       return { ...common, command: "demo", saveDir: config.save_dir };
   }
@@ -218,6 +231,26 @@ export function checkScoringConfig(config: BalrConfig): void {
       `scorer=${scorer.name} needs fitted parameters: set scorer.checkpoint_path=PATH ` +
         `(the scorer.pt written by 'balr score train')`,
       { key: "scorer.checkpoint_path" },
+    );
+  }
+}
+
+/** An integer option value >= `min` (`--explain 5`); anything else is a usage error. */
+export function parseCount(option: string, text: string, options: { min: number }): number {
+  const { min } = options;
+  const value = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new UsageError(`${option} must be an integer >= ${min}, got '${text}'`);
+  }
+  return value;
+}
+
+/** Explanations split an LLR over attributes; cosine scores do not split (SPEC §9). */
+export function checkExplainable(config: BalrConfig, option: string | null): void {
+  if (option !== null && config.scorer.name === "cosine") {
+    throw new UsageError(
+      `${option}: scorer=cosine cannot be explained (its score is a product of per-column ` +
+        `cosines, not a sum over attributes); use scorer=beta, dna, speech or maxllr`,
     );
   }
 }

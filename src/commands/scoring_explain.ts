@@ -1,0 +1,261 @@
+/**
+ * Per-trial explanations of `balr score test` (ours, beyond the reference):
+ * the per-attribute LLR contributions of each trial (they sum to its score),
+ * computed on the GPU a chunk of trials at a time so a million trials never
+ * hold a million contribution rows, streamed into `explanations.csv` (the
+ * top K attributes for and against each trial, see src/scoring/explanations.ts)
+ * and drawn as bar charts `explain/trial_<i>.svg` for the first trials.
+ * @module
+ */
+import { basename, dirname, join } from "node:path";
+import type { Trials } from "../data/trials.ts";
+import type { Gpu } from "../gpu/mod.ts";
+import { writeFileAtomic } from "../io/atomic_write.ts";
+import { explanationPlotSvg } from "../report/explanation_plot.ts";
+import {
+  type ExplainedTrial,
+  EXPLANATION_COLUMNS,
+  explanationCsvLines,
+} from "../scoring/explanations.ts";
+import { explainTrialPairs, type TrialPairs } from "../scoring/score_trials.ts";
+import type { Scorer } from "../scoring/scorer.ts";
+
+/** Contribution values held per chunk (8 M float64 = 64 MiB). */
+const CHUNK_VALUES = 8 * 1024 * 1024;
+
+/** Trials explained per GPU pass for `nAttributes` attributes. */
+export function explainChunkTrials(nAttributes: number): number {
+  return Math.max(64, Math.floor(CHUNK_VALUES / Math.max(1, nAttributes)));
+}
+
+/** Which trials to explain: `[start, start + count)` of the pairs (default: all). */
+export interface ExplainRange {
+  start?: number;
+  count?: number;
+}
+
+/**
+ * Per-attribute LLR contributions `[count, n_attributes]` of a range of
+ * trials (row sums are the trial scores); only the sides those trials use
+ * go to the GPU. Cosine cannot be explained (an Error).
+ *
+ * @example
+ * ```ts ignore
+ * const c = await explainTrials(gpu, scorer, { sides, pairs, start: 0, count: 10 });
+ * ```
+ */
+export async function explainTrials(
+  gpu: Gpu,
+  scorer: Scorer,
+  trials: TrialPairs & ExplainRange,
+): Promise<Float64Array> {
+  const { nAttributes: n, nCategories: k } = scorer.settings;
+  const rowLen = n * k;
+  const total = trials.pairs.length / 2;
+  const start = trials.start ?? 0;
+  const count = trials.count ?? total - start;
+  if (
+    !(Number.isInteger(start) && Number.isInteger(count) && start >= 0 && count >= 0) ||
+    start + count > total
+  ) {
+    throw new RangeError(
+      `explainTrials: trials [${start}, ${start + count}) outside [0, ${total})`,
+    );
+  }
+  const out = new Float64Array(count * n);
+  const chunk = explainChunkTrials(n);
+  const describe = trials.describeSide ?? ((i: number) => `side #${i}`);
+  for (let c0 = 0; c0 < count; c0 += chunk) {
+    const c1 = Math.min(count, c0 + chunk);
+    // The distinct sides of this chunk, renumbered.
+    const local = new Map<number, number>();
+    const original: number[] = [];
+    const pairs = new Uint32Array(2 * (c1 - c0));
+    for (let t = c0; t < c1; t++) {
+      for (let s = 0; s < 2; s++) {
+        const side = trials.pairs[2 * (start + t) + s];
+        let j = local.get(side);
+        if (j === undefined) {
+          local.set(side, j = original.length);
+          original.push(side);
+        }
+        pairs[2 * (t - c0) + s] = j;
+      }
+    }
+    const sides = new Float32Array(original.length * rowLen);
+    original.forEach((side, j) => {
+      sides.set(trials.sides.subarray(side * rowLen, (side + 1) * rowLen), j * rowLen);
+    });
+    const contributions = await explainTrialPairs(gpu, scorer, {
+      sides,
+      pairs,
+      describeSide: (j) => describe(original[j]),
+    });
+    out.set(contributions, c0 * n);
+  }
+  return out;
+}
+
+/**
+ * Keeps, in `sparse` (all zeros on entry), only the k largest positive and k
+ * most negative of `values` (ties: lower index first, as topContributions),
+ * so the CSV writer sorts 2k entries instead of every attribute; returns the
+ * indices set, to zero them again.
+ */
+function keepStrongest(
+  values: Float64Array,
+  k: number,
+  sparse: Float64Array,
+): number[] {
+  const pos: number[] = [];
+  const neg: number[] = [];
+  for (let a = 0; a < values.length; a++) {
+    const v = values[a];
+    if (v === 0 || Number.isNaN(v)) continue;
+    const list = v > 0 ? pos : neg;
+    const stronger = (i: number) => (v > 0 ? v > values[i] : v < values[i]);
+    if (list.length === k && !stronger(list[k - 1])) continue;
+    // Insertion into a list kept strongest first; equal values keep the earlier index first.
+    let j = Math.min(list.length, k - 1);
+    if (list.length < k) list.push(a);
+    while (j > 0 && stronger(list[j - 1])) {
+      list[j] = list[j - 1];
+      j--;
+    }
+    list[j] = a;
+  }
+  const kept = [...pos, ...neg];
+  for (const a of kept) sparse[a] = values[a];
+  return kept;
+}
+
+/** Options of {@link writeExplanations}. */
+export interface WriteExplanationsOptions {
+  /** The trials file (cells are copied as written). */
+  trials: Trials;
+  /** Its sides and pairs. */
+  sides: TrialPairs;
+  /** The trial scores (from scoreTrialPairs). */
+  scores: Float64Array;
+  /** Folder that receives explanations.csv and explain/. */
+  saveDir: string;
+  /** Attributes per direction in the CSV; null = no CSV. */
+  k: number | null;
+  /** Bar charts for the first `plots` trials (0 = none). */
+  plots: number;
+  /** CSV separator (the trials file's). */
+  sep: string;
+}
+
+/** What was written. */
+export interface WrittenExplanations {
+  csv: string | null;
+  plots: string[];
+}
+
+/** A file written chunk by chunk into a temp file, renamed over `path` at the end. */
+class StreamingFile {
+  readonly #path: string;
+  readonly #tmp: string;
+  #file: Deno.FsFile | null = null;
+  readonly #encoder = new TextEncoder();
+
+  constructor(path: string) {
+    this.#path = path;
+    this.#tmp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`);
+  }
+
+  async write(text: string): Promise<void> {
+    if (!this.#file) {
+      await Deno.mkdir(dirname(this.#path), { recursive: true });
+      this.#file = await Deno.open(this.#tmp, { write: true, create: true, truncate: true });
+    }
+    let bytes = this.#encoder.encode(text);
+    while (bytes.length > 0) bytes = bytes.subarray(await this.#file.write(bytes));
+  }
+
+  async commit(): Promise<void> {
+    if (!this.#file) await this.write("");
+    this.#file!.close();
+    this.#file = null;
+    await Deno.rename(this.#tmp, this.#path);
+  }
+
+  async abort(): Promise<void> {
+    try {
+      this.#file?.close();
+    } catch { /* already closed */ }
+    this.#file = null;
+    await Deno.remove(this.#tmp).catch(() => {});
+  }
+}
+
+/**
+ * Writes `explanations.csv` (top K for and against per trial, when `k` is
+ * set) and `explain/trial_<i>.svg` for the first `plots` trials (i is the
+ * 0-based trial row, as the CSV's `trial` column), explaining a chunk of
+ * trials at a time. The CSV appears only once complete.
+ */
+export async function writeExplanations(
+  gpu: Gpu,
+  scorer: Scorer,
+  options: WriteExplanationsOptions,
+): Promise<WrittenExplanations> {
+  const { trials, scores, k, sep, saveDir } = options;
+  const nTrials = trials.rows.length;
+  const plots = Math.min(options.plots, nTrials);
+  const upTo = k !== null ? nTrials : plots;
+  const n = scorer.settings.nAttributes;
+  const csvPath = join(saveDir, "explanations.csv");
+  const csv = k !== null ? new StreamingFile(csvPath) : null;
+  const written: string[] = [];
+  const chunk = explainChunkTrials(n);
+  const sparse = new Float64Array(n);
+  try {
+    for (let c0 = 0; c0 < upTo; c0 += chunk) {
+      const count = Math.min(upTo, c0 + chunk) - c0;
+      const contributions = await explainTrials(gpu, scorer, {
+        ...options.sides,
+        start: c0,
+        count,
+      });
+      const explained: ExplainedTrial[] = [];
+      for (let i = 0; i < count; i++) {
+        const t = c0 + i;
+        const row = trials.rows[t];
+        explained.push({
+          trial: t,
+          enrollment: row.raw[trials.enrollmentColumn],
+          test: row.raw[trials.testColumn],
+          score: scores[t],
+          contributions: contributions.subarray(i * n, (i + 1) * n),
+        });
+      }
+      if (csv && k !== null) {
+        const lines: string[] = c0 === 0 ? [EXPLANATION_COLUMNS.join(sep)] : [];
+        for (const e of explained) {
+          const kept = keepStrongest(e.contributions as Float64Array, k, sparse);
+          lines.push(
+            ...explanationCsvLines([{ ...e, contributions: sparse }], { k, sep }).slice(1),
+          );
+          for (const a of kept) sparse[a] = 0;
+        }
+        await csv.write(lines.join("\n") + "\n");
+      }
+      for (const e of explained.slice(0, Math.max(0, plots - c0))) {
+        const path = join(saveDir, "explain", `trial_${e.trial}.svg`);
+        const svg = explanationPlotSvg(e.contributions, e.score, {
+          k: k ?? 10,
+          title: `Trial ${e.trial}: ${e.enrollment} vs ${e.test} (LLR ${e.score.toFixed(2)})`,
+        });
+        await writeFileAtomic(path, svg);
+        written.push(path);
+      }
+    }
+    await csv?.commit();
+  } catch (e) {
+    await csv?.abort();
+    throw e;
+  }
+  return { csv: csv ? csvPath : null, plots: written };
+}
