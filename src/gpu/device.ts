@@ -135,6 +135,8 @@ export function wantedLimits(adapter: GPUAdapter): Record<string, number> {
     "maxStorageBuffersPerShaderStage",
     "maxBindingsPerBindGroup",
     "maxUniformBufferBindingSize",
+    "maxTextureDimension2D",
+    "maxTextureArrayLayers",
   ] as const;
   const out: Record<string, number> = {};
   for (const n of names) out[n] = adapter.limits[n];

@@ -11,10 +11,13 @@ import tgpu, { type TgpuBindGroupLayout, type TgpuLayoutEntry } from "typegpu";
 import * as d from "typegpu/data";
 
 /** How a binding is accessed, as written in the WGSL header. */
-export type BindingAccess = "read" | "read_write" | "uniform";
+export type BindingAccess = "read" | "read_write" | "uniform" | "texture";
 
 /** Scalar element types that storage bindings hold. */
-export type ElementType = "f32" | "u32" | "i32" | "vec4f" | "vec2f" | "vec4u";
+export type StorageElementType = "f32" | "u32" | "i32" | "vec4f" | "vec2f" | "vec4u";
+
+/** Element types of bindings: storage arrays, or the sampled-texture kind. */
+export type ElementType = StorageElementType | "texture_2d_array";
 
 const ELEMENT_SCHEMA = {
   f32: d.f32,
@@ -45,6 +48,15 @@ export function readWriteBinding(
   element: ElementType = "f32",
 ): { access: "read_write"; element: ElementType } {
   return { access: "read_write", element };
+}
+
+/**
+ * A sampled `texture_2d_array<f32>` read with `textureLoad` (unfilterable, so
+ * rgba32float works everywhere). Software adapters fetch texels far faster
+ * than they load storage buffers, so read-heavy kernels take their inputs so.
+ */
+export function textureBinding(): { access: "texture"; element: "texture_2d_array" } {
+  return { access: "texture", element: "texture_2d_array" };
 }
 
 /** The uniform-struct binding (at most one per kernel). */
@@ -99,9 +111,11 @@ export function defineKernel<
         throw new TypeError(`kernel ${spec.name}: binding "${key}" is uniform but no schema`);
       }
       entries[key] = { uniform: spec.uniforms };
+    } else if (b.access === "texture") {
+      entries[key] = { texture: d.texture2dArray(d.f32), sampleType: "unfilterable-float" };
     } else {
       entries[key] = {
-        storage: d.arrayOf(ELEMENT_SCHEMA[b.element]),
+        storage: d.arrayOf(ELEMENT_SCHEMA[b.element as StorageElementType]),
         access: b.access === "read" ? "readonly" : "mutable",
       };
     }

@@ -11,12 +11,26 @@ import type { BindingSpec, KernelSpec, StorageKeys, UniformValues } from "./kern
 import { foldWorkgroups, type Workgroups } from "./dispatch.ts";
 import { type DType, GpuTensor, type HostArray, hostArray } from "./tensor.ts";
 
-/** What a storage binding may be given. */
+/** What a storage binding (or, for texture bindings, a texture) may be given. */
 export type BindingResource =
   | GpuTensor
   | GPUBuffer
   | { tensor: GpuTensor; offset?: number; size?: number }
-  | { buffer: GPUBuffer; offset?: number; size?: number };
+  | { buffer: GPUBuffer; offset?: number; size?: number }
+  | GPUTexture
+  | GPUTextureView;
+
+/** Source of a buffer-to-texture copy: rows of `bytesPerRow` (a multiple of 256). */
+export interface BufferImageSource {
+  /** The buffer holding the texel rows. */
+  buffer: GPUBuffer;
+  /** Byte offset of the first row. */
+  offset?: number;
+  /** Bytes from one texel row to the next (multiple of 256). */
+  bytesPerRow: number;
+  /** Rows from one array layer to the next. */
+  rowsPerImage: number;
+}
 
 /** Arguments of one dispatch. */
 export interface DispatchArgs<
@@ -56,6 +70,7 @@ export class GpuRun {
   readonly #uniforms: UniformChunk[] = [];
   readonly #reads: PendingRead[] = [];
   readonly #transient: GpuTensor[] = [];
+  readonly #afterSubmit: Array<() => void> = [];
   #dispatches = 0;
   #submitted = false;
 
@@ -94,7 +109,10 @@ export class GpuRun {
       } else {
         const res = (args.bindings as Record<string, BindingResource>)[key];
         if (!res) throw new TypeError(`${spec.name}: missing binding "${key}"`);
-        entries.push({ binding: index, resource: toBufferBinding(res, spec.name, key) });
+        const resource = b.access === "texture"
+          ? toTextureView(res, spec.name, key)
+          : toBufferBinding(res, spec.name, key);
+        entries.push({ binding: index, resource });
       }
       index++;
     }
@@ -134,6 +152,28 @@ export class GpuRun {
     return this;
   }
 
+  /** Copies texel rows from a buffer into a texture (outside any compute pass). */
+  copyToTexture(
+    src: BufferImageSource,
+    dst: GPUTexture,
+    size: [number, number, number],
+    origin: [number, number, number] = [0, 0, 0],
+  ): this {
+    this.#assertOpen();
+    this.#endPass();
+    this.#encoder.copyBufferToTexture(
+      {
+        buffer: src.buffer,
+        offset: src.offset ?? 0,
+        bytesPerRow: src.bytesPerRow,
+        rowsPerImage: src.rowsPerImage,
+      },
+      { texture: dst, origin },
+      size,
+    );
+    return this;
+  }
+
   /** Zero-fills a tensor (or a byte range of it). */
   clear(t: GpuTensor, offset = 0, size?: number): this {
     this.#assertOpen();
@@ -151,6 +191,17 @@ export class GpuRun {
     const t = this.gpu.empty(shape, dtype ?? ("f32" as T), { label: label ?? this.label });
     this.#transient.push(t);
     return t;
+  }
+
+  /**
+   * Calls `fn` right after this run is submitted, e.g. to recycle textures its
+   * commands use (WebGPU finishes submitted work before a destroyed or
+   * rewritten resource is touched again).
+   */
+  onSubmit(fn: () => void): this {
+    this.#assertOpen();
+    this.#afterSubmit.push(fn);
+    return this;
   }
 
   /** Schedules a readback; `submit()` returns the results in scheduling order. */
@@ -181,6 +232,7 @@ export class GpuRun {
     device.queue.submit([this.#encoder.finish({ label: this.label })]);
     for (const chunk of this.#uniforms) this.gpu.pool.release(chunk.buffer);
     for (const t of this.#transient) t.release();
+    for (const fn of this.#afterSubmit.splice(0)) fn();
     this.gpu.pool.afterSubmit();
     if (this.#reads.length === 0) {
       this.gpu.throwPendingError(this.label);
@@ -247,7 +299,16 @@ export class GpuRun {
   }
 }
 
+function toTextureView(res: BindingResource, kernel: string, key: string): GPUTextureView {
+  if (res instanceof GPUTexture) return res.createView({ dimension: "2d-array" });
+  if (res instanceof GPUTextureView) return res;
+  throw new TypeError(`${kernel}: binding "${key}" needs a texture`);
+}
+
 function toBufferBinding(res: BindingResource, kernel: string, key: string): GPUBufferBinding {
+  if (res instanceof GPUTexture || res instanceof GPUTextureView) {
+    throw new TypeError(`${kernel}: binding "${key}" needs a buffer, got a texture`);
+  }
   if (res instanceof GpuTensor) {
     if (res.released) throw new Error(`${kernel}: binding "${key}" uses a released tensor`);
     // Round to 16 bytes so vec4 views see the tail lane; pool buffers are larger.

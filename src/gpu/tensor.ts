@@ -65,6 +65,22 @@ export class GpuTensor<T extends DType = DType> {
     return this.#released;
   }
 
+  /**
+   * The same buffer under another shape with the same element count. The view
+   * does not own the buffer: releasing it does nothing; release the original.
+   */
+  view(shape: readonly number[]): GpuTensor<T> {
+    if (numel(shape) !== this.size) {
+      throw new RangeError(
+        `view: shape [${shape.join(", ")}] does not hold ${this.size} elements of [${
+          this.shape.join(", ")
+        }]`,
+      );
+    }
+    if (this.#released) throw new Error("view of a released tensor");
+    return new GpuTensor(this.buffer, [...shape], this.dtype, () => {});
+  }
+
   /** Returns the buffer to its pool (safe to call while work is queued). */
   release(): void {
     if (this.#released) return;

@@ -36,10 +36,12 @@ function parseHeader(src: string): HeaderBinding[] {
   const start = lines.findIndex((l) => /^\/\/ Bindings \(group 0\):/.test(l));
   if (start < 0) return out;
   for (const line of lines.slice(start + 1)) {
-    const m = line.match(/^\/\/\s+(\d+)\s+(\w+)\s+(storage\s+(read_write|read)|uniform)\s+(\S+)/);
+    const m = line.match(
+      /^\/\/\s+(\d+)\s+(\w+)\s+(storage\s+(read_write|read)|uniform|texture)\s+(\S+)/,
+    );
     if (!m) break;
-    const access = m[3] === "uniform" ? "uniform" : m[4];
-    const elem = m[5].match(/^array<(\w+)>/)?.[1] ?? "";
+    const access = m[3] === "uniform" || m[3] === "texture" ? m[3] : m[4];
+    const elem = m[5].match(/^array<(\w+)>/)?.[1] ?? m[5].match(/^(texture_\w+)</)?.[1] ?? "";
     out.push({ index: Number(m[1]), name: m[2], access, element: elem });
   }
   return out;
@@ -53,6 +55,10 @@ function parseDeclarations(src: string): HeaderBinding[] {
     const access = m[2] === "uniform" ? "uniform" : m[3];
     const elem = m[5].trim().match(/^array<(\w+)>/)?.[1] ?? "";
     out.push({ index: Number(m[1]), name: m[4], access, element: elem });
+  }
+  const tex = /@group\(0\)\s*@binding\((\d+)\)\s*var\s+(\w+)\s*:\s*(texture_\w+)<f32>\s*;/g;
+  for (const m of src.matchAll(tex)) {
+    out.push({ index: Number(m[1]), name: m[2], access: "texture", element: m[3] });
   }
   return out.sort((a, b) => a.index - b.index);
 }
