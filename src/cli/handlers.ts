@@ -119,6 +119,10 @@ export interface DemoRequest extends CommonRequest {
   readonly command: "demo";
   /** `config.save_dir`; null = the demo's default. */
   readonly saveDir: string | null;
+  /** Population size preset (`--size`). */
+  readonly size: "small" | "default" | "large";
+  /** Audio folder to extract when a WeSpeaker model is configured (`--audio`). */
+  readonly audio: string | null;
 }
 
 /** `balr doctor` (ours). */

@@ -195,9 +195,29 @@ export function buildProgram(ctx: ProgramContext): Command {
     });
 
   const demo = program.command("demo")
-    .description("Run the end-to-end demo.")
+    .description(
+      "Run BA-LR end to end on a built-in synthetic speaker population: train a BAE, " +
+        "binarize, fit every scorer, score held-out trials and compare with cosine scoring.",
+    )
     .argument("[OVERRIDES...]", OVERRIDES_HELP);
-  addCommonOptions(demo, { datasets: false });
+  demo.addOption(
+    new Option("--size <SIZE>", "Population size preset.").choices(["small", "default", "large"])
+      .default("default"),
+  );
+  demo.addOption(
+    new Option(
+      "--audio <DIR>",
+      "With embeddings.model.model_dir=..., also extract and binarize this audio folder " +
+        "(default: ../shared/data/voxceleb when present).",
+    ),
+  );
+  addCommonOptions(demo, { datasets: false, saveDirDefault: "runs/demo" });
+  demo.addHelpText(
+    "after",
+    "\nExamples:\n  balr demo\n  balr demo --size small trainer.epochs=2\n" +
+      "  balr demo embeddings.model.model_dir=models/wespeaker-voxceleb-resnet34-LM " +
+      "--audio ../shared/data/voxceleb\n",
+  );
   demo.action(configAction(ctx, "demo", []));
 
   return program;

@@ -201,7 +201,13 @@ export function buildRequest(
       };
     }
     case "demo":
-      return { ...common, command: "demo", saveDir: config.save_dir };
+      return {
+        ...common,
+        command: "demo",
+        saveDir: config.save_dir,
+        size: String(parsed.opts.size ?? "default") as DemoRequest["size"],
+        audio: (parsed.opts.audio as string | undefined) ?? null,
+      };
   }
 }
 

@@ -34,6 +34,15 @@ export interface SyntheticPopulationOptions {
   scale?: "wespeaker" | "unit";
   /** Prefix of speaker ids (default "spk"). */
   speakerPrefix?: string;
+  /**
+   * Dimension of the subspace speaker means live in (default: `dim`, i.e. the
+   * whole sphere). Real embeddings spread speakers over a low-dimensional
+   * subspace, so impostor cosines scatter far more than 1/√dim; a small value
+   * makes the task realistically hard.
+   */
+  speakerDim?: number;
+  /** Seed of that subspace, shared by populations that should share it (default 7). */
+  subspaceSeed?: number;
 }
 
 /** A generated population, recordings in id order. */
@@ -80,9 +89,16 @@ export function syntheticPopulation(options: SyntheticPopulationOptions): Synthe
   const speakers: string[] = [];
   const embeddings = new Float32Array(ns * nu * dim);
   const row = new Float64Array(dim);
+  const speakerDim = options.speakerDim ?? dim;
+  if (!Number.isInteger(speakerDim) || speakerDim < 1 || speakerDim > dim) {
+    throw new RangeError(
+      `syntheticPopulation: speakerDim must be in [1, ${dim}], got ${speakerDim}`,
+    );
+  }
+  const basis = speakerDim < dim ? subspaceBasis(options.subspaceSeed ?? 7, dim, speakerDim) : null;
   for (let s = 0; s < ns; s++) {
     const spk = `${prefix}${String(s + 1).padStart(width, "0")}`;
-    const mu = randomUnit(rng, dim);
+    const mu = basis ? inSubspace(basis, randomUnit(rng, speakerDim), dim) : randomUnit(rng, dim);
     for (let u = 0; u < nu; u++) {
       const ch = nc > 0 ? channels[rng.int(nc)] : null;
       let norm = 0;
@@ -100,4 +116,23 @@ export function syntheticPopulation(options: SyntheticPopulationOptions): Synthe
     }
   }
   return { ids, speakers, embeddings, dim };
+}
+
+/** `r` random unit directions of R^dim (nearly orthogonal for r ≪ dim). */
+function subspaceBasis(seed: number, dim: number, r: number): Float64Array[] {
+  const rng = new SeededRandom(seed);
+  return Array.from({ length: r }, () => randomUnit(rng, dim));
+}
+
+/** The unit vector Σ z_k · basis_k. */
+function inSubspace(basis: Float64Array[], z: Float64Array, dim: number): Float64Array {
+  const v = new Float64Array(dim);
+  basis.forEach((b, k) => {
+    for (let i = 0; i < dim; i++) v[i] += z[k] * b[i];
+  });
+  let n = 0;
+  for (let i = 0; i < dim; i++) n += v[i] * v[i];
+  n = Math.sqrt(n);
+  for (let i = 0; i < dim; i++) v[i] /= n;
+  return v;
 }

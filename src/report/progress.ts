@@ -57,7 +57,7 @@ export class Progress {
       this.#fields[k] = typeof v === "number" ? formatNumber(v) : v;
     }
     const now = this.elapsed;
-    if (now - this.#last >= this.#o.minInterval || this.#done === this.#o.total) {
+    if (now - this.#last >= this.#o.minInterval) {
       this.#last = now;
       this.#draw(false);
     }
@@ -65,7 +65,9 @@ export class Progress {
 
   /** Draws the final line and moves to a new line. */
   finish(fields: Record<string, string | number> = {}): void {
-    this.tick(0, fields);
+    for (const [k, v] of Object.entries(fields)) {
+      this.#fields[k] = typeof v === "number" ? formatNumber(v) : v;
+    }
     this.#draw(true);
   }
 

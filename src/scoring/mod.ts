@@ -65,3 +65,5 @@ export type {
   ExplanationCsvOptions,
   TopContributions,
 } from "./explanations.ts";
+export { cosineScorePairs } from "./embedding_cosine.ts";
+export type { CosineScorePairsOptions } from "./embedding_cosine.ts";
