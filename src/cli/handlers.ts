@@ -136,8 +136,23 @@ export interface DoctorRequest {
 }
 
 /** Every request a command line can produce. */
+/** `balr verify`: check a batch's outputs and merge them into a manifest. */
+export interface VerifyRequest extends CommonRequest {
+  /** Discriminant. */
+  readonly command: "verify";
+  /** Dataset path. */
+  readonly input: string;
+  /** Which output to check (`--kind`). */
+  readonly kind: "embedding" | "binaryAttributes";
+  /** Where the batch mirrored its outputs; null = beside the inputs. */
+  readonly saveDir: string | null;
+  /** Manifest csv to write (`--manifest`); null = none. */
+  readonly manifest: string | null;
+}
+
 export type CommandRequest =
   | ExtractRequest
+  | VerifyRequest
   | BinarizeRequest
   | TrainRequest
   | ScoreTrainRequest
@@ -159,6 +174,8 @@ export interface CommandHandlers {
   scoreTest(req: ScoreTestRequest): Promise<number>;
   /** End-to-end demo. */
   demo(req: DemoRequest): Promise<number>;
+  /** Output verification and merge after a (sharded) batch. */
+  verify(req: VerifyRequest): Promise<number>;
   /** WebGPU adapter report. */
   doctor(req: DoctorRequest): Promise<number>;
 }

@@ -43,7 +43,15 @@ export interface ProgramContext {
   exitCode: number;
 }
 
-const COMMANDS: readonly string[] = ["extract", "binarize", "train", "score", "doctor", "demo"];
+const COMMANDS: readonly string[] = [
+  "extract",
+  "binarize",
+  "train",
+  "score",
+  "verify",
+  "doctor",
+  "demo",
+];
 
 /** Builds a fresh program (commander keeps parse state, so one per run). */
 export function buildProgram(ctx: ProgramContext): Command {
@@ -178,6 +186,32 @@ export function buildProgram(ctx: ProgramContext): Command {
   );
   scoreTest.action(configAction(ctx, "score test", ["test", "trials"]));
 
+  const verify = program.command("verify")
+    .description(
+      "Check that every item of a dataset has its output (after a sharded extract or " +
+        "binarize) and optionally write the merged dataset as a csv.",
+    )
+    .argument("<INPUT>", "Path to input file, directory or csv (as given to the batch).")
+    .argument("[OVERRIDES...]", OVERRIDES_HELP);
+  verify.addOption(
+    new Option("--kind <KIND>", "Which output to check.").choices(["embedding", "ba"]).default(
+      "embedding",
+    ),
+  );
+  verify.addOption(
+    new Option(
+      "--manifest <PATH>",
+      "Write id, audio, vector path and speaker of every valid item.",
+    ),
+  );
+  addCommonOptions(verify);
+  verify.addHelpText(
+    "after",
+    "\nExample (after a job array of `balr extract ... --shard $i/16 --save-dir runs/emb`):\n" +
+      "  balr verify data/voxceleb2 --save-dir runs/emb --manifest runs/emb/embeddings.csv\n",
+  );
+  verify.action(configAction(ctx, "verify", ["input"]));
+
   program.command("doctor")
     .description("Report the WebGPU adapter, the device limits balr uses and the Deno version.")
     .addOption(
@@ -266,6 +300,8 @@ function dispatch(handlers: CommandHandlers, request: CommandRequest): Promise<n
       return handlers.scoreTest(request);
     case "demo":
       return handlers.demo(request);
+    case "verify":
+      return handlers.verify(request);
     case "doctor":
       return handlers.doctor(request);
   }

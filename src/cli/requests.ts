@@ -17,6 +17,7 @@ import type {
   ScoreTestRequest,
   ScoreTrainRequest,
   TrainRequest,
+  VerifyRequest,
 } from "./handlers.ts";
 import { parseShard } from "./shard.ts";
 import { UsageError } from "./usage_error.ts";
@@ -28,7 +29,8 @@ export type ConfigCommand =
   | "train"
   | "score train"
   | "score test"
-  | "demo";
+  | "demo"
+  | "verify";
 
 /** One command line after commander parsed it. */
 export interface ParsedCommand {
@@ -62,6 +64,7 @@ const POSITIONALS: Record<ConfigCommand, [label: string, key: string, kind: "any
   "score train": [["TRAIN", "train", "any"]],
   "score test": [["TEST", "test", "any"], ["TRIALS", "trials", "file"]],
   "demo": [],
+  "verify": [["INPUT", "input", "any"]],
 };
 
 /** Default save dirs of the commands that always save (upstream's). */
@@ -135,7 +138,8 @@ export function buildRequest(
   | TrainRequest
   | ScoreTrainRequest
   | ScoreTestRequest
-  | DemoRequest {
+  | DemoRequest
+  | VerifyRequest {
   const { config } = options;
   const common: CommonRequest = {
     config,
@@ -200,6 +204,15 @@ export function buildRequest(
         explainPlots,
       };
     }
+    case "verify":
+      return {
+        ...common,
+        command: "verify",
+        input: parsed.paths.input,
+        kind: parsed.opts.kind === "ba" ? "binaryAttributes" : "embedding",
+        saveDir: config.save_dir,
+        manifest: (parsed.opts.manifest as string | undefined) ?? null,
+      };
     case "demo":
       return {
         ...common,

@@ -75,16 +75,19 @@ export interface VectorBatchSummary {
   audioSeconds: number;
 }
 
-/** True when the item already has this output (a known file, or the planned one on disk). */
+/** True when the item already has this output on disk (a known file, or the planned one). */
 export function hasOutput(
   item: DatasetItem,
   kind: VectorKind,
   plannedPath: string | undefined,
 ): boolean {
-  if (item[kind]) return true;
-  if (!plannedPath) return false;
+  return isFile(item[kind]) || isFile(plannedPath);
+}
+
+function isFile(path: string | undefined): boolean {
+  if (!path) return false;
   try {
-    return Deno.statSync(plannedPath).isFile;
+    return Deno.statSync(path).isFile;
   } catch {
     return false;
   }

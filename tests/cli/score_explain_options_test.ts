@@ -31,6 +31,7 @@ async function scoreTest(args: string[]): Promise<{
       scoreTrain: record,
       scoreTest: record,
       demo: record,
+      verify: record,
       doctor: record,
     };
     let out = "";
