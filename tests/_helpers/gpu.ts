@@ -9,7 +9,12 @@ let cached: Promise<Gpu | null> | undefined;
 
 /** The shared test GPU, or null (with a message) when none exists off CI. */
 export function testGpu(): Promise<Gpu | null> {
-  cached ??= openGpu("auto", { onWarning: () => {} }).catch((e) => {
+  cached ??= openGpu("auto", { onWarning: () => {} }).then((gpu) => {
+    // Tear the device down ourselves before the worker exits: leaving it to the
+    // runtime's teardown has (rarely) crashed the process after all tests passed.
+    globalThis.addEventListener("unload", () => gpu.destroy());
+    return gpu;
+  }).catch((e) => {
     if (Deno.env.get("CI")) throw e;
     console.warn(`%cSKIPPING GPU TESTS: ${(e as Error).message}`, "color: yellow");
     return null;
