@@ -89,7 +89,7 @@ export async function main(
 ): Promise<number> {
   const io = options.io ?? PROCESS_IO;
   const env = options.env ?? processEnv;
-  const needsDefaults = Object.keys(handlers).length < 8;
+  const needsDefaults = Object.keys(handlers).length < 9;
   const defaults = needsDefaults
     ? (await import("./src/cli/default_handlers.ts")).DEFAULT_HANDLERS
     : undefined;

@@ -11,7 +11,7 @@ import { runDoctor } from "./doctor.ts";
  * The real handlers: `src/commands/extract.ts` exports `runExtract(req)`,
  * `binarize.ts` `runBinarize`, `train.ts` `runTrain`, `score_train.ts`
  * `runScoreTrain`, `score_test.ts` `runScoreTest`, `demo.ts` `runDemo`,
- * `verify.ts` `runVerify`; each returns the exit code.
+ * `verify.ts` `runVerify`, `synth.ts` `runSynth`; each returns the exit code.
  */
 export const DEFAULT_HANDLERS: CommandHandlers = {
   extract: async (req) => (await import("../commands/extract.ts")).runExtract(req),
@@ -21,5 +21,6 @@ export const DEFAULT_HANDLERS: CommandHandlers = {
   scoreTest: async (req) => (await import("../commands/score_test.ts")).runScoreTest(req),
   demo: async (req) => (await import("../commands/demo.ts")).runDemo(req),
   verify: async (req) => (await import("../commands/verify.ts")).runVerify(req),
+  synth: async (req) => (await import("../commands/synth.ts")).runSynth(req),
   doctor: runDoctor,
 };

@@ -150,8 +150,23 @@ export interface VerifyRequest extends CommonRequest {
   readonly manifest: string | null;
 }
 
+/** `balr synth`: write a synthetic embedding corpus. */
+export interface SynthRequest extends CommonRequest {
+  /** Discriminant. */
+  readonly command: "synth";
+  /** Output folder. */
+  readonly outDir: string;
+  /** Training speakers (`--speakers`). */
+  readonly speakers: number;
+  /** Recordings per speaker (`--utterances`). */
+  readonly utterances: number;
+  /** Population seed (`--seed`). */
+  readonly seed: number;
+}
+
 export type CommandRequest =
   | ExtractRequest
+  | SynthRequest
   | VerifyRequest
   | BinarizeRequest
   | TrainRequest
@@ -176,6 +191,8 @@ export interface CommandHandlers {
   demo(req: DemoRequest): Promise<number>;
   /** Output verification and merge after a (sharded) batch. */
   verify(req: VerifyRequest): Promise<number>;
+  /** Synthetic embedding corpus. */
+  synth(req: SynthRequest): Promise<number>;
   /** WebGPU adapter report. */
   doctor(req: DoctorRequest): Promise<number>;
 }

@@ -49,6 +49,7 @@ const COMMANDS: readonly string[] = [
   "train",
   "score",
   "verify",
+  "synth",
   "doctor",
   "demo",
 ];
@@ -212,6 +213,19 @@ export function buildProgram(ctx: ProgramContext): Command {
   );
   verify.action(configAction(ctx, "verify", ["input"]));
 
+  const synth = program.command("synth")
+    .description(
+      "Write a synthetic embedding corpus (train/val/reference/test csv files, _emb.pkl " +
+        "files and a trials list) to try train, binarize and score without a model.",
+    )
+    .argument("<OUT_DIR>", "Folder to write (created).")
+    .argument("[OVERRIDES...]", OVERRIDES_HELP);
+  synth.addOption(new Option("--speakers <N>", "Training speakers.").default("64"));
+  synth.addOption(new Option("--utterances <N>", "Recordings per speaker.").default("8"));
+  synth.addOption(new Option("--seed <N>", "Population seed.").default("1234"));
+  addCommonOptions(synth, { datasets: false });
+  synth.action(configAction(ctx, "synth", ["outDir"]));
+
   program.command("doctor")
     .description("Report the WebGPU adapter, the device limits balr uses and the Deno version.")
     .addOption(
@@ -302,6 +316,8 @@ function dispatch(handlers: CommandHandlers, request: CommandRequest): Promise<n
       return handlers.demo(request);
     case "verify":
       return handlers.verify(request);
+    case "synth":
+      return handlers.synth(request);
     case "doctor":
       return handlers.doctor(request);
   }

@@ -16,6 +16,7 @@ import type {
   ExtractRequest,
   ScoreTestRequest,
   ScoreTrainRequest,
+  SynthRequest,
   TrainRequest,
   VerifyRequest,
 } from "./handlers.ts";
@@ -30,7 +31,8 @@ export type ConfigCommand =
   | "score train"
   | "score test"
   | "demo"
-  | "verify";
+  | "verify"
+  | "synth";
 
 /** One command line after commander parsed it. */
 export interface ParsedCommand {
@@ -57,7 +59,10 @@ export interface RequestContext {
 }
 
 /** Positional argument label, path key, and what it must be. */
-const POSITIONALS: Record<ConfigCommand, [label: string, key: string, kind: "any" | "file"][]> = {
+const POSITIONALS: Record<
+  ConfigCommand,
+  [label: string, key: string, kind: "any" | "file" | "new"][]
+> = {
   "extract": [["INPUT", "input", "any"]],
   "binarize": [["INPUT", "input", "any"]],
   "train": [["TRAIN", "train", "any"], ["VAL", "val", "any"]],
@@ -65,6 +70,7 @@ const POSITIONALS: Record<ConfigCommand, [label: string, key: string, kind: "any
   "score test": [["TEST", "test", "any"], ["TRIALS", "trials", "file"]],
   "demo": [],
   "verify": [["INPUT", "input", "any"]],
+  "synth": [["OUT_DIR", "outDir", "new"]],
 };
 
 /** Default save dirs of the commands that always save (upstream's). */
@@ -78,7 +84,7 @@ export const DEFAULT_SAVE_DIRS: Readonly<Record<string, string>> = {
 export function resolveCommandConfig(parsed: ParsedCommand, ctx: RequestContext): BalrConfig {
   const settings: ConfigSetting[] = [];
   const main = POSITIONALS[parsed.command][0];
-  if (main) {
+  if (main && main[2] !== "new") {
     settings.push({ key: "input", value: parsed.paths[main[1]], source: `argument ${main[0]}` });
   }
   const fromOption = (name: string, key: string, flag: string) => {
@@ -104,7 +110,7 @@ export function resolveCommandConfig(parsed: ParsedCommand, ctx: RequestContext)
 /** Checks that the positional paths and `--root-dir` exist. */
 export function checkPaths(parsed: ParsedCommand, ctx: RequestContext): void {
   for (const [label, key, kind] of POSITIONALS[parsed.command]) {
-    checkPath(label, parsed.paths[key], ctx.cwd, kind);
+    if (kind !== "new") checkPath(label, parsed.paths[key], ctx.cwd, kind);
   }
   const rootDir = parsed.opts.rootDir as string | undefined;
   if (rootDir !== undefined) checkPath("--root-dir", rootDir, ctx.cwd, "dir");
@@ -139,7 +145,8 @@ export function buildRequest(
   | ScoreTrainRequest
   | ScoreTestRequest
   | DemoRequest
-  | VerifyRequest {
+  | VerifyRequest
+  | SynthRequest {
   const { config } = options;
   const common: CommonRequest = {
     config,
@@ -204,6 +211,15 @@ export function buildRequest(
         explainPlots,
       };
     }
+    case "synth":
+      return {
+        ...common,
+        command: "synth",
+        outDir: parsed.paths.outDir,
+        speakers: parseCount("--speakers", String(parsed.opts.speakers ?? "64"), { min: 4 }),
+        utterances: parseCount("--utterances", String(parsed.opts.utterances ?? "8"), { min: 2 }),
+        seed: parseCount("--seed", String(parsed.opts.seed ?? "1234"), { min: 0 }),
+      };
     case "verify":
       return {
         ...common,

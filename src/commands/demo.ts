@@ -518,6 +518,14 @@ async function demoAudio(gpu: Gpu, req: DemoRequest, saveDir: string): Promise<n
       stderr: req.io.stderr,
     });
     const weights = await loadBae(join(saveDir, "bae", "best.pt"));
+    if (model.embedDim !== weights.dims.inputDim) {
+      out(
+        `Audio: ${extracted.processed} embeddings in ${dir}; not binarized: the model gives ` +
+          `${model.embedDim}-d embeddings and the demo's BAE takes ${weights.dims.inputDim} ` +
+          `(set trainer.input_dim=${model.embedDim})\n`,
+      );
+      return reportVectorBatch("extract", extracted, req.io.stderr);
+    }
     const ids = [...extracted.outputs.keys()];
     const rows = await Promise.all(ids.map((id) => readVectorFile(extracted.outputs.get(id)!)));
     const embeddings = new Float32Array(ids.length * weights.dims.inputDim);

@@ -15,7 +15,7 @@ import { DISCOVERY_EXTENSIONS, type VectorKind } from "../data/vector_paths.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { formatShape, toFloat32 } from "../io/host_tensor.ts";
 import { readVectorFile } from "../io/vector_file.ts";
-import type { CliIo, CommonRequest } from "../cli/handlers.ts";
+import type { CliIo, VerifyRequest } from "../cli/handlers.ts";
 import { prepareDataset } from "./dataset_input.ts";
 
 /** Options of {@link verifyOutputs}. */
@@ -105,15 +105,6 @@ export async function writeManifest(
     i.speaker ?? "",
   ]);
   await writeFileAtomic(path, stringifyCsv([["id", "audio", column, "speaker"], ...rows]));
-}
-
-/** The `balr verify` request. */
-export interface VerifyRequest extends CommonRequest {
-  readonly command: "verify";
-  readonly input: string;
-  readonly kind: VectorKind;
-  readonly saveDir: string | null;
-  readonly manifest: string | null;
 }
 
 /** The CLI handler of `balr verify`; exit 1 when anything is missing or bad. */

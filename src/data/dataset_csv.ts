@@ -111,6 +111,11 @@ export async function readCsvDataset(
         item.binaryAttributes ??= found.binaryAttributes;
         if (!item.embedding) delete item.embedding;
         if (!item.binaryAttributes) delete item.binaryAttributes;
+      } else if (item.embedding && !item.binaryAttributes) {
+        // Audio-less rows: `binarize` writes <stem>_ba.* beside the <stem>_emb.* file.
+        const base = item.embedding.replace(/_emb(\.[^./\\]*)$/, "$1");
+        const found = await discoverVectorFiles(base, options.index);
+        if (found.binaryAttributes) item.binaryAttributes = found.binaryAttributes;
       }
     })());
   }

@@ -54,7 +54,7 @@ Deno.test({
     Deno.writeTextFileSync(join(dir, "balr.bash"), script);
     Deno.writeTextFileSync(join(dir, "train.csv"), "");
     const lines: [string, string][] = [
-      ["balr ", "extract binarize train score verify doctor demo"],
+      ["balr ", "extract binarize train score verify synth doctor demo"],
       ["balr ex", "extract"],
       ["balr score ", "train test"],
       ["balr score test --s", "--sep --save-dir"],

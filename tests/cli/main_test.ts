@@ -42,6 +42,7 @@ async function run(
     scoreTest: record,
     demo: record,
     verify: record,
+    synth: record,
     doctor: record,
   };
   let out = "";

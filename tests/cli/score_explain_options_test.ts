@@ -32,6 +32,7 @@ async function scoreTest(args: string[]): Promise<{
       scoreTest: record,
       demo: record,
       verify: record,
+      synth: record,
       doctor: record,
     };
     let out = "";

@@ -81,3 +81,51 @@ Deno.test({
     }
   },
 });
+
+const SHARED_AUDIO = new URL("../../../shared/data/voxceleb/voxceleb1", import.meta.url).pathname;
+
+Deno.test({
+  name: "balr demo with a model extracts and binarizes an audio folder",
+  ignore: (() => {
+    try {
+      return !Deno.statSync(SHARED_AUDIO).isDirectory;
+    } catch {
+      console.warn(`SKIPPING demo audio test: ${SHARED_AUDIO} is absent`);
+      return true;
+    }
+  })(),
+  ...GPU_TEST,
+  async fn() {
+    const gpu = await testGpu();
+    if (!gpu) return;
+    const model = new URL("../testdata/resnet/small", import.meta.url).pathname;
+    const dir = await Deno.makeTempDir({ prefix: "balr_demo_audio_" });
+    let out = "";
+    try {
+      // The fixture model gives 32-d embeddings, so the demo's BAE takes 32 inputs.
+      const code = await main(
+        [
+          "demo",
+          "--size",
+          "small",
+          "--save-dir",
+          `${dir}/run`,
+          "--audio",
+          SHARED_AUDIO,
+          "trainer.epochs=1",
+          "trainer.input_dim=32",
+          `embeddings.model.model_dir=${model}`,
+        ],
+        {},
+        { io: { stdout: (t: string) => (out += t), stderr: () => {} } },
+      );
+      assert(code === 0, `exit ${code}\n${out}`);
+      assert(out.includes("Audio: 3 files"), out);
+      const names = [...Deno.readDirSync(`${dir}/run/audio`)].map((e) => e.name);
+      assert(names.filter((n) => n.endsWith("_emb.pkl")).length === 3, names.join(" "));
+      assert(names.filter((n) => n.endsWith("_ba.pkl")).length === 3, names.join(" "));
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -234,3 +234,16 @@ Deno.test("Dataset sorts by code point, rejects duplicates, subsets and records 
     speakers: 2,
   });
 });
+
+Deno.test("loadDataset() csv without audio finds BA vectors beside the embedding files", async () => {
+  await withTree({
+    "list.csv": "id,embedding,speaker\nu1,e/u1_emb.pkl,s1\nu2,e/u2_emb.pkl,s1\n",
+    "e/u1_emb.pkl": "",
+    "e/u2_emb.pkl": "",
+    "e/u1_ba.pkl": "",
+  }, async (dir) => {
+    const ds = await loadDataset(join(dir, "list.csv"));
+    assertEquals(ds.get("u1")?.binaryAttributes, join(dir, "e/u1_ba.pkl"));
+    assertEquals(ds.get("u2")?.binaryAttributes, undefined);
+  });
+});
