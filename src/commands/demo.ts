@@ -476,6 +476,7 @@ function detAllSvg(
   return lineChart("DET curves: BA-LR scorers vs cosine on embeddings", series, {
     x: { label: "False alarm probability", scale: "probit", min: 0.001, max: 0.5 },
     y: { label: "Miss probability", scale: "probit", min: 0.001, max: 0.5 },
+    legend: "bottom-left",
   });
 }
 

@@ -56,5 +56,6 @@ export function detPlotSvg(
   return lineChart(options.title ?? "DET curve", series, {
     x: { label: "False alarm probability", scale: "probit", min, max },
     y: { label: "Miss probability", scale: "probit", min, max },
+    legend: "bottom-left",
   });
 }

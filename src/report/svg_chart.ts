@@ -140,7 +140,7 @@ function extent(values: number[], axis: Axis): [number, number] {
 export function lineChart(
   title: string,
   series: LineSeries[],
-  axes: { x: Axis; y: Axis },
+  axes: { x: Axis; y: Axis; legend?: "top-right" | "bottom-left" },
 ): string {
   const xs = series.flatMap((s) => Array.from(s.x));
   const ys = series.flatMap((s) => Array.from(s.y));
@@ -157,8 +157,16 @@ export function lineChart(
   const py = (v: number) =>
     M.top + ph - ((clampT(transform(sy, v), ty0, ty1) - ty0) / (ty1 - ty0)) * ph;
   const parts: string[] = [svgOpen(title)];
+  // Legend box sized by its longest entry (about 6.8 px per character at 12 px).
+  const legendWidth = 30 + 6.8 * Math.max(0, ...series.map((s) => s.name.length));
+  const legendX = axes.legend === "bottom-left" ? M.left + 10 : W - M.right - legendWidth;
+  const legendY = axes.legend === "bottom-left" ? M.top + ph - 10 - 18 * series.length : M.top;
   parts.push(...axisMarks(axes.x, defaultTicksOr(axes.x, x0, x1), px, "x", ph));
   parts.push(...axisMarks(axes.y, defaultTicksOr(axes.y, y0, y1), py, "y", pw));
+  const legend = [
+    `<rect x="${(legendX - 4).toFixed(1)}" y="${legendY + 2}" width="${legendWidth.toFixed(1)}" ` +
+    `height="${18 * series.length + 4}" fill="white" fill-opacity="0.85"/>`,
+  ];
   series.forEach((s, i) => {
     const color = s.color ?? PALETTE[i % PALETTE.length];
     const pts: string[] = [];
@@ -174,16 +182,14 @@ export function lineChart(
         s.dashed ? ' stroke-dasharray="6 4"' : ""
       } points="${pts.join(" ")}"><title>${escapeXml(s.name)}</title></polyline>`,
     );
-    parts.push(
-      `<rect x="${W - M.right - 150}" y="${
-        M.top + 8 + 18 * i
-      }" width="12" height="3" fill="${color}"/>` +
-        `<text x="${W - M.right - 132}" y="${M.top + 13 + 18 * i}" font-size="12">${
-          escapeXml(s.name)
-        }</text>`,
+    legend.push(
+      `<rect x="${legendX.toFixed(1)}" y="${legendY + 8 + 18 * i}" width="12" height="3" ` +
+        `fill="${color}"/><text x="${(legendX + 18).toFixed(1)}" y="${
+          legendY + 13 + 18 * i
+        }" font-size="12">${escapeXml(s.name)}</text>`,
     );
   });
-  parts.push("</svg>\n");
+  parts.push(...legend, "</svg>\n");
   return parts.join("\n");
 }
 
@@ -214,11 +220,22 @@ export function barChart(title: string, bars: Bar[], valueLabel: string): string
     `<line x1="${zero}" y1="${M.top - 4}" x2="${zero}" y2="${
       height - M.bottom + 4
     }" stroke="#333"/>`,
-    `<text x="${zero}" y="${height - M.bottom + 30}" font-size="12" text-anchor="middle">${
+    `<text x="${zero}" y="${height - M.bottom + 34}" font-size="12" text-anchor="middle">${
       escapeXml(valueLabel)
     }</text>`,
-    "</svg>\n",
   );
+  // Value scale: −max, 0 and +max under the bars.
+  const axisY = height - M.bottom + 4;
+  parts.push(`<line x1="${left}" y1="${axisY}" x2="${left + pw}" y2="${axisY}" stroke="#333"/>`);
+  for (const [x, v] of [[left, -maxAbs], [zero, 0], [left + pw, maxAbs]]) {
+    parts.push(
+      `<line x1="${x}" y1="${axisY}" x2="${x}" y2="${axisY + 4}" stroke="#333"/>` +
+        `<text x="${x}" y="${axisY + 16}" font-size="11" text-anchor="middle">${+v.toPrecision(
+          3,
+        )}</text>`,
+    );
+  }
+  parts.push("</svg>\n");
   return parts.join("\n");
 }
 
