@@ -8,12 +8,8 @@ import type { GpuTensor } from "../gpu/mod.ts";
 /** Elements per 256-byte storage offset alignment (WebGPU's default minimum). */
 export const ALIGN_ELEMENTS = 64;
 
-/**
- * Most iterations one shader loop may run: Mesa's llvmpipe silently leaves a
- * loop after 65535 iterations (its infinite-loop guard), so per-invocation
- * loops are kept below this by splitting the work.
- */
-export const MAX_LOOP_ITERATIONS = 65535;
+/** Most loop iterations one invocation may run (see SOFTWARE_LOOP_LIMIT). */
+export { SOFTWARE_LOOP_LIMIT as MAX_LOOP_ITERATIONS } from "../gpu/mod.ts";
 
 /** A binding of `count` 4-byte elements of `t` from element `start` (start must be aligned). */
 export function bindingSlice(

@@ -7,6 +7,18 @@
  * @module
  */
 
+/**
+ * Mesa's llvmpipe/lavapipe silently stops every loop of a shader invocation
+ * once that invocation has taken this many loop steps in total (its
+ * infinite-loop guard, LP_MAX_TGSI_LOOP_ITERATIONS): the shader then finishes
+ * with wrong results and reports nothing. Kernels bound their per-invocation
+ * work so that no adapter can cut it short.
+ */
+export const SOFTWARE_LOOP_LIMIT = 65535;
+
+/** Loop steps a kernel plans per invocation: SOFTWARE_LOOP_LIMIT less a margin for loop exits. */
+export const LOOP_BUDGET = 60000;
+
 /** WebGPU's guaranteed per-dimension workgroup count. */
 export const MAX_WORKGROUPS_PER_DIM = 65535;
 

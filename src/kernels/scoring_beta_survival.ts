@@ -11,6 +11,7 @@ import {
   defineKernel,
   type GpuRun,
   type GpuTensor,
+  LOOP_BUDGET,
   readBinding,
   readWriteBinding,
   uniformBinding,
@@ -33,11 +34,8 @@ export const SCORING_BETA_SURVIVAL = defineKernel({
   overrides: { WG: 64 },
 });
 
-/**
- * Loop steps one invocation may spend: llvmpipe silently ends every loop
- * once an invocation has taken 65535 steps in total (each loop exit counts too).
- */
-export const LOOP_BUDGET = 60000;
+/** Loop steps one invocation may spend (see SOFTWARE_LOOP_LIMIT in src/gpu). */
+export { LOOP_BUDGET };
 
 /** Arguments of scoringBetaSurvival. */
 export interface ScoringBetaSurvivalArgs {

@@ -9,6 +9,7 @@ import {
   defineKernel,
   type GpuRun,
   type GpuTensor,
+  LOOP_BUDGET,
   readBinding,
   readWriteBinding,
   uniformBinding,
@@ -31,7 +32,7 @@ export const SCORING_GROUP_SUM = defineKernel({
 });
 
 /** Most members one group entry may list (llvmpipe's per-invocation loop budget). */
-export const GROUP_SUM_MAX_MEMBERS = 60000;
+export const GROUP_SUM_MAX_MEMBERS = LOOP_BUDGET;
 
 /** Arguments of scoringGroupSum. */
 export interface ScoringGroupSumArgs {

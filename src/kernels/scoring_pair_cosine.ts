@@ -10,6 +10,7 @@ import {
   defineKernel,
   type GpuRun,
   type GpuTensor,
+  LOOP_BUDGET,
   readBinding,
   readWriteBinding,
   uniformBinding,
@@ -31,7 +32,7 @@ export const SCORING_PAIR_COSINE = defineKernel({
 });
 
 /** Largest embedding size one invocation may loop over (llvmpipe's loop budget). */
-export const PAIR_COSINE_MAX_DIM = 4 * 60000;
+export const PAIR_COSINE_MAX_DIM = 4 * LOOP_BUDGET;
 
 /** Arguments of scoringPairCosine. */
 export interface ScoringPairCosineArgs {
