@@ -71,6 +71,7 @@ export class GpuRun {
   readonly #reads: PendingRead[] = [];
   readonly #transient: GpuTensor[] = [];
   readonly #afterSubmit: Array<() => void> = [];
+  readonly #scopes: Array<Promise<string | null>> = [];
   #dispatches = 0;
   #submitted = false;
 
@@ -116,6 +117,8 @@ export class GpuRun {
       }
       index++;
     }
+    // Debug mode: a validation error scope per dispatch names the kernel that failed.
+    if (this.gpu.debug) this.gpu.device.pushErrorScope("validation");
     const bindGroup = this.gpu.device.createBindGroup({
       label: spec.name,
       layout: bindGroupLayout,
@@ -131,6 +134,11 @@ export class GpuRun {
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(wg[0], wg[1], wg[2]);
+    if (this.gpu.debug) {
+      this.#scopes.push(
+        this.gpu.device.popErrorScope().then((e) => e && `${spec.name}: ${e.message}`),
+      );
+    }
     this.#dispatches++;
     return this;
   }
@@ -230,6 +238,10 @@ export class GpuRun {
       device.queue.writeBuffer(chunk.buffer, 0, chunk.bytes, 0, chunk.used);
     }
     device.queue.submit([this.#encoder.finish({ label: this.label })]);
+    if (this.#scopes.length) {
+      const errors = (await Promise.all(this.#scopes)).filter((e) => e !== null);
+      if (errors.length) throw new Error(`GPU validation in ${this.label}: ${errors.join("; ")}`);
+    }
     for (const chunk of this.#uniforms) this.gpu.pool.release(chunk.buffer);
     for (const t of this.#transient) t.release();
     for (const fn of this.#afterSubmit.splice(0)) fn();

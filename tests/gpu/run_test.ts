@@ -3,7 +3,7 @@ import { assertClose } from "../_helpers/assert_close.ts";
 import { GPU_TEST, testGpu } from "../_helpers/gpu.ts";
 import { freshSeed, Rng } from "../_helpers/random.ts";
 import { Gpu, sizeClass } from "../../src/gpu/mod.ts";
-import { utilCopy } from "../../src/kernels/util_copy.ts";
+import { UTIL_COPY, utilCopy } from "../../src/kernels/util_copy.ts";
 
 Deno.test("sizeClass() rounds to powers of two below 1 MiB and to MiB above", () => {
   assertEquals(sizeClass(1), 256);
@@ -117,5 +117,34 @@ Deno.test({
     const gpu = await testGpu();
     if (!gpu) return;
     assertThrows(() => gpu.empty([gpu.limits.maxBufferSize]), RangeError, "maxBufferSize");
+  },
+});
+
+Deno.test({
+  name: "GpuRun.submit() in debug mode names the kernel whose dispatch failed validation",
+  ...GPU_TEST,
+  async fn() {
+    const shared = await testGpu();
+    if (!shared) return;
+    Deno.env.set("BALR_GPU_DEBUG", "1");
+    const log = console.error;
+    console.error = () => {};
+    try {
+      const gpu = new Gpu(shared.adapter, await shared.adapter.requestDevice());
+      // A buffer without STORAGE usage cannot be bound as storage.
+      const bad = gpu.device.createBuffer({ size: 64, usage: GPUBufferUsage.COPY_DST });
+      const run = gpu.run("debug-run");
+      utilCopy(run, gpu.upload(new Float32Array(16)), gpu.empty([16]), { n: 16 });
+      run.dispatch(UTIL_COPY, {
+        bindings: { src: bad, dst: bad },
+        uniforms: { n: 16 },
+        workgroups: 1,
+      });
+      await assertRejects(() => run.submit(), Error, "util_copy");
+      gpu.destroy();
+    } finally {
+      Deno.env.delete("BALR_GPU_DEBUG");
+      console.error = log;
+    }
   },
 });
