@@ -5,11 +5,12 @@
 // Bindings (group 0):
 //   0 x     storage read       array<f32> [n_rows * n_cols]
 //   1 stats storage read_write array<vec4f> [n_cols]
-//   2 u     uniform            Uniforms {n_rows, n_cols, total_rows, phase, unit}
+//   2 u     uniform            Uniforms {n_rows, n_cols, total_rows, phase, zero}
 // Workgroup: WG = 64 (override, a power of two <= 256), one workgroup per column   Dispatch: n_cols over x, folded into y
 // Numerics: f32; each invocation sums its strided rows with Kahan-Babuska compensation, the workgroup combines
 //   the (sum, compensation) pairs in a pairwise tree and adds the result to stats with an error-free TwoSum;
-//   `unit` (always 1.0) is opaque to the shader compiler: without it Mesa folds TwoSum's error term to 0;
+//   every TwoSum intermediate passes through bitcast(... ^ u.zero) (zero is always 0): the compiler cannot
+//   see through it, so it cannot fold the error term away (a multiply by an opaque 1.0 was not enough);
 //   parity rtol 2e-7 on the sums against the float64 reference
 // Reference: src/reference/frontend_cmvn_stats.ts
 
@@ -20,7 +21,7 @@ struct Uniforms {
   n_cols: u32,
   total_rows: u32,
   phase: u32,
-  unit: f32,
+  zero: u32,
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -30,12 +31,17 @@ struct Uniforms {
 var<workgroup> hi: array<f32, 256>;
 var<workgroup> lo: array<f32, 256>;
 
-// Error-free sum: a + b == s + e exactly (Knuth's TwoSum, no magnitude test needed). The products with
-// u.unit stop algebraic simplification from proving e == 0, which holds only in exact arithmetic.
+// An identity the compiler cannot see through (u.zero is 0 at run time).
+fn opaque(v: f32) -> f32 {
+  return bitcast<f32>(bitcast<u32>(v) ^ u.zero);
+}
+
+// Error-free sum: a + b == s + e exactly (Knuth's TwoSum, no magnitude test needed). Each
+// intermediate is opaque, so algebraic simplification cannot prove e == 0 (true only exactly).
 fn two_sum(a: f32, b: f32) -> vec2f {
-  let s = (a + b) * u.unit;
-  let bb = (s - a) * u.unit;
-  let e = (a - (s - bb) * u.unit) + (b - bb);
+  let s = opaque(a + b);
+  let bb = opaque(s - a);
+  let e = opaque(a - opaque(s - bb)) + opaque(b - bb);
   return vec2f(s, e);
 }
 

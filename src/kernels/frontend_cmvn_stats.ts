@@ -31,7 +31,7 @@ export const FRONTEND_CMVN_STATS = defineKernel({
     n_cols: d.u32,
     total_rows: d.u32,
     phase: d.u32,
-    unit: d.f32,
+    zero: d.u32,
   }),
   overrides: { WG: 64 },
 });
@@ -72,7 +72,7 @@ export function frontendCmvnStats(
     const count = Math.min(perChunk, rows - r0);
     run.dispatch(FRONTEND_CMVN_STATS, {
       bindings: { x: bindingSlice(x, r0 * cols, count * cols), stats },
-      uniforms: { n_rows: count, n_cols: cols, total_rows: rows, phase, unit: 1 },
+      uniforms: { n_rows: count, n_cols: cols, total_rows: rows, phase, zero: 0 },
       workgroups: cols,
       overrides: { WG: wg },
     });
