@@ -72,10 +72,12 @@ Deno.test({
       run.read(y);
       const [out] = await run.submit();
       const want = winoOutputRef(m, bias, shape, { relu: c.relu, res: c.res ? res : undefined });
+      // Each output sums 36 inputs in [-1, 1] with transform weights up to 64: float32
+      // rounding of such sums reaches ~1e-5 absolute even where the result is small.
       assertClose(
         unpackAct(out, shape),
         want,
-        { atol: 1e-5, rtol: 1e-5 },
+        { atol: 6e-5, rtol: 1e-5 },
         `${JSON.stringify(c)} seed=${seed}`,
       );
       assert(
