@@ -83,10 +83,18 @@ Deno.test({
       const what = `attr=${nAttr} S=${nSpeakers} tpa=${c.tpa} tol=${c.tol} seed=${seed}`;
       // One step: ~1e-6. Early EM steps of rarely active attributes amplify f32 rounding (seen up
       // to 7e-5 at step 4, ~1.5e-5 again after 100 steps).
-      const tol = c.steps === 1 ? 5e-6 : 1.5e-4;
+      // With a stopping tolerance, float32 and float64 may stop one step apart when the last
+      // relative change sits right at `tol`; that extra step moves a parameter by < tol.
+      const tol = c.steps === 1 ? 5e-6 : Math.max(1.5e-4, 1.01 * c.tol);
       assertClose(pairedValues(params), ref.params, { atol: tol, rtol: tol }, `params ${what}`);
       const steps = state.filter((_, i) => i % 4 === 0);
-      assertClose(steps, ref.state.filter((_, i) => i % 4 === 0), {}, `steps ${what}`);
+      const stepSlack = c.tol > 0 ? 1 : 0;
+      assertClose(
+        steps,
+        ref.state.filter((_, i) => i % 4 === 0),
+        { atol: stepSlack },
+        `steps ${what}`,
+      );
       for (const x of Object.values(t)) x.release();
     }
   },
