@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { assert, assertEquals } from "../_helpers/assert.ts";
-import { type CommandHandlers, type CommandRequest, main, type MainOptions } from "../../cli.ts";
+import { type CommandRequest, main, type MainOptions } from "../../cli.ts";
 import { DEFAULT_HANDLERS } from "../../src/cli/default_handlers.ts";
+import { recordingHandlers } from "./_recording_handlers.ts";
 import { defaultConfig } from "../../src/config/resolve_config.ts";
 import { DEFAULT_AUDIO_FORMATS } from "../../src/config/schema.ts";
 import { parseResolvedConfig } from "../../src/config/to_yaml.ts";
@@ -30,21 +31,7 @@ async function run(
   options: MainOptions & { result?: number; env?: (n: string) => string | undefined } = {},
 ): Promise<Run> {
   const calls: CommandRequest[] = [];
-  const record = (req: CommandRequest) => {
-    calls.push(req);
-    return Promise.resolve(options.result ?? 0);
-  };
-  const handlers: CommandHandlers = {
-    extract: record,
-    binarize: record,
-    train: record,
-    scoreTrain: record,
-    scoreTest: record,
-    demo: record,
-    verify: record,
-    synth: record,
-    doctor: record,
-  };
+  const handlers = recordingHandlers(calls, options.result ?? 0);
   let out = "";
   let err = "";
   const code = await main(args, handlers, {

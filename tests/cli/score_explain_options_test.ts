@@ -1,12 +1,8 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertThrows } from "../_helpers/assert.ts";
-import {
-  type CommandHandlers,
-  type CommandRequest,
-  main,
-  type ScoreTestRequest,
-} from "../../cli.ts";
+import { type CommandRequest, main, type ScoreTestRequest } from "../../cli.ts";
 import { parseCount } from "../../src/cli/requests.ts";
+import { recordingHandlers } from "./_recording_handlers.ts";
 
 /** Runs `balr score test …` with a recording handler in a dir holding the files. */
 async function scoreTest(args: string[]): Promise<{
@@ -20,21 +16,7 @@ async function scoreTest(args: string[]): Promise<{
     Deno.writeTextFileSync(join(dir, "test.csv"), "id\n");
     Deno.writeTextFileSync(join(dir, "trials.txt"), "enrollment\ttest\n");
     const calls: CommandRequest[] = [];
-    const record = (req: CommandRequest) => {
-      calls.push(req);
-      return Promise.resolve(0);
-    };
-    const handlers: CommandHandlers = {
-      extract: record,
-      binarize: record,
-      train: record,
-      scoreTrain: record,
-      scoreTest: record,
-      demo: record,
-      verify: record,
-      synth: record,
-      doctor: record,
-    };
+    const handlers = recordingHandlers(calls);
     let out = "";
     let err = "";
     const code = await main(["score", "test", ...args], handlers, {
