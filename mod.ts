@@ -149,3 +149,88 @@ export {
   formatDemoTable,
   runDemoPipeline,
 } from "./src/commands/demo.ts";
+
+// Types the functions above take and return.
+export type { BaeGpuModel } from "./src/binary/bae_model.ts";
+export type { BaeDims } from "./src/binary/bae_weights.ts";
+export type { LossesInput } from "./src/binary/losses.ts";
+export type { NxMSampler, NxMSamplerOptions } from "./src/binary/samplers/nxm_sampler.ts";
+export type { TrainProgress } from "./src/binary/trainer.ts";
+export type { DemoOptions, DemoRow, DemoSize } from "./src/commands/demo.ts";
+export type { ScoredTrials, ScoreTrialsFileOptions } from "./src/commands/score_test.ts";
+export type { FitOnDatasetOptions, FittedOnDataset } from "./src/commands/score_train.ts";
+export type { ExplainRange } from "./src/commands/scoring_explain.ts";
+export type { TrainOnDatasetsResult } from "./src/commands/train.ts";
+export type { ConfigSetting } from "./src/config/resolve_config.ts";
+export type {
+  BetaScorerConfig,
+  CosineScorerConfig,
+  DataConfig,
+  DnaScorerConfig,
+  EmbeddingsConfig,
+  EncoderConfig,
+  MaxLlrScorerConfig,
+  ScorerName,
+  SpeechScorerConfig,
+  TrainerConfig,
+} from "./src/config/types.ts";
+export type { DatasetFileField, DatasetProblem } from "./src/data/dataset.ts";
+export type { TrialRow } from "./src/data/trials.ts";
+export type { VectorKind } from "./src/data/vector_paths.ts";
+export type { LoadedVectors, LoadVectorsOptions } from "./src/data/vectors.ts";
+export type { EmbedFeaturesOptions } from "./src/embeddings/embed_features.ts";
+export type { ResNetModelOptions } from "./src/embeddings/resnet_model.ts";
+export type { WindowType } from "./src/frontend/options.ts";
+export type { BufferPool } from "./src/gpu/buffer_pool.ts";
+export type { AdapterProfile } from "./src/gpu/device.ts";
+export type { EmptyOptions } from "./src/gpu/gpu.ts";
+export type { PipelineCache } from "./src/gpu/pipeline_cache.ts";
+export type { GpuRun } from "./src/gpu/run.ts";
+export type { DType, GpuTensor, HostArray } from "./src/gpu/tensor.ts";
+export type { DecodeAudioOptions } from "./src/io/audio/decode_audio.ts";
+export type { HostData, HostDType } from "./src/io/host_tensor.ts";
+export type {
+  ReadCheckpointOptions,
+  StateDictInput,
+  WriteStateDictOptions,
+} from "./src/io/torch_checkpoint.ts";
+export type { WriteVectorFileOptions } from "./src/io/vector_file.ts";
+export type { DetPlotOptions } from "./src/report/det_plot.ts";
+export type { ExplanationPlotOptions } from "./src/report/explanation_plot.ts";
+export type { LossHistory } from "./src/report/loss_plot.ts";
+export type { TippettPlotOptions } from "./src/report/tippett_plot.ts";
+export type { CosineScorePairsOptions } from "./src/scoring/embedding_cosine.ts";
+export type { TopContributions } from "./src/scoring/explanations.ts";
+export type { FitReport } from "./src/scoring/fit_report.ts";
+export type { BinaryStats, DcfOptions, DcfResult, EerResult } from "./src/scoring/metrics.ts";
+export type { BuildReferentialOptions } from "./src/scoring/referential.ts";
+export type { TrialCounts } from "./src/scoring/score_trials.ts";
+export type { FitScorerOptions, ScorerParams } from "./src/scoring/scorer.ts";
+export type { ScorerExtras, ScorerSettings } from "./src/scoring/scorer_config.ts";
+export type { PackLayout } from "./src/binary/bae_model.ts";
+export type { SeededRandom } from "./src/binary/seeded_random.ts";
+export type { TrialSides } from "./src/commands/scoring_trial_sides.ts";
+export type {
+  EmbeddingsModelConfig,
+  EncoderModelConfig,
+  LossesConfig,
+  ScorerCommonConfig,
+} from "./src/config/types.ts";
+export type { PoolStats } from "./src/gpu/buffer_pool.ts";
+export type { BindingSpec, KernelSpec } from "./src/gpu/kernel.ts";
+export type { CachedPipeline } from "./src/gpu/pipeline_cache.ts";
+export type { BufferImageSource, DispatchArgs } from "./src/gpu/run.ts";
+export type { PickleProtocol } from "./src/io/pickle_encoder.ts";
+export type { Contribution } from "./src/scoring/explanations.ts";
+export type { PackSlot } from "./src/binary/bae_model.ts";
+export type {
+  ArcFaceLossConfig,
+  MseLossConfig,
+  SparsityLossConfig,
+  TripletLossConfig,
+} from "./src/config/types.ts";
+export type { Workgroups } from "./src/gpu/dispatch.ts";
+export type { BindingAccess, ElementType, StorageKeys, UniformValues } from "./src/gpu/kernel.ts";
+export type { BindingResource } from "./src/gpu/run.ts";
+export type { TripletType } from "./src/config/types.ts";
+export type { StorageElementType } from "./src/gpu/kernel.ts";

@@ -37,14 +37,24 @@ export interface EmptyOptions {
 
 /** An open WebGPU device with everything kernels need. */
 export class Gpu {
+  /** The WebGPU device. */
   readonly device: GPUDevice;
+  /** The adapter the device was opened on. */
   readonly adapter: GPUAdapter;
+  /** Name, vendor, backend and whether the adapter is software. */
   readonly report: AdapterReport;
   /** Which kernel variants pay here (register tiling on software adapters). */
   readonly profile: AdapterProfile;
+  /** The limits the device was opened with (the adapter's own). */
   readonly limits: GPUSupportedLimits;
+  /** Reused buffers. */
   readonly pool: BufferPool;
+  /** Pipelines by kernel name and override values. */
   readonly pipelines: PipelineCache;
+  /**
+   * typegpu root that builds bind-group layouts (an implementation detail).
+   * @ignore
+   */
   readonly root: TgpuRoot;
   /** Per-dispatch logging (env BALR_GPU_DEBUG=1). */
   readonly debug: boolean;
