@@ -234,3 +234,4 @@ export type { BindingAccess, ElementType, StorageKeys, UniformValues } from "./s
 export type { BindingResource } from "./src/gpu/run.ts";
 export type { TripletType } from "./src/config/types.ts";
 export type { StorageElementType } from "./src/gpu/kernel.ts";
+export type { AnyStruct } from "./src/gpu/kernel.ts";

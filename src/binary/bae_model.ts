@@ -35,7 +35,9 @@ import type { HostTensor } from "../io/host_tensor.ts";
 
 /** Where one tensor lives in a pack. */
 export interface PackSlot {
+  /** The tensor's state_dict key (e.g. "encoder.0.weight"). */
   key: string;
+  /** Index of its first value in the pack (a multiple of 64). */
   offset: number;
   /** Rows (1 for vectors). */
   rows: number;
@@ -49,6 +51,7 @@ export interface PackSlot {
 
 /** Offsets of a set of tensors packed in one buffer. */
 export interface PackLayout {
+  /** Each tensor's slot by state_dict key, in pack order. */
   slots: Map<string, PackSlot>;
   /** Total values. */
   size: number;
@@ -95,15 +98,21 @@ export function unpackHost(slot: PackSlot, packed: Float32Array): Float32Array {
 
 /** A BAE whose weights live on the GPU. */
 export interface BaeGpuModel {
+  /** The device every tensor below lives on. */
   gpu: Gpu;
+  /** Input (embedding) and latent (attribute) sizes. */
   dims: BaeDims;
   /** Trainable tensors, packed. */
   params: GpuTensor;
+  /** Where each trainable tensor sits in `params`. */
   layout: PackLayout;
   /** Pack ranges [start, end) of the encoder's and the decoder's tensors. */
   encoderRange: [number, number];
+  /** Pack range [start, end) of the decoder's tensors (ends at the pack's size). */
   decoderRange: [number, number];
+  /** BatchNorm's running mean `[internal_dim]` (encoder.2.running_mean). */
   runningMean: GpuTensor;
+  /** BatchNorm's running (unbiased) variance `[internal_dim]` (encoder.2.running_var). */
   runningVar: GpuTensor;
   /** BatchNorm's batch counter (kept on the CPU; only saved). */
   numBatchesTracked: bigint;

@@ -19,6 +19,7 @@ export interface BaeDims {
 
 /** The float32 weights of a BAE, by upstream state_dict key. */
 export interface BaeWeights {
+  /** Sizes, as encoder.0.weight's shape `[internal_dim, input_dim]` gives them. */
   dims: BaeDims;
   /** Every tensor of the state_dict (float32, num_batches_tracked as int64). */
   tensors: Map<string, HostTensor>;

@@ -56,6 +56,7 @@ import { checkEmbeddings } from "./binarize.ts";
 
 /** One dataset: embeddings [N, input_dim] and a speaker per row. */
 export interface TrainSplit {
+  /** Row-major `[N, input_dim]` float32 embeddings. */
   embeddings: Float32Array;
   /** Speaker of each row (strings are re-encoded to sorted integer labels). */
   labels: readonly string[] | Int32Array;
@@ -65,6 +66,7 @@ export interface TrainSplit {
 
 /** The parts of the run configuration training reads (upstream's names). */
 export interface TrainBaeConfig {
+  /** The `trainer` config group: sizes, optimiser, epochs, periods (epochs) and losses. */
   trainer: {
     input_dim: number;
     internal_dim: number;
@@ -76,6 +78,9 @@ export interface TrainBaeConfig {
     val_period: number;
     losses: LossesInput | object;
   };
+  /**
+   * The `data` config group: batching and the NxM sampler (null sampler = plain shuffled batches).
+   */
   data: {
     batch_size: number;
     shuffle: boolean;
@@ -87,11 +92,15 @@ export interface TrainBaeConfig {
 
 /** Progress reported after each batch. */
 export interface TrainProgress {
+  /** Current epoch, 0-based. */
   epoch: number;
+  /** Epochs the run was configured for (trainer.epochs). */
   epochs: number;
+  /** Index of the finished batch within the epoch, 0-based. */
   batch: number;
+  /** Batches in this epoch. */
   batches: number;
-  /** Losses of the latest finished batch ([total, ...losses]), by label. */
+  /** Losses of the latest finished batch by label: `loss` (the weighted total), then one per loss. */
   losses: Record<string, number>;
   /** Bytes the GPU buffer pool holds. */
   gpuBytes: number;
@@ -113,6 +122,7 @@ export interface TrainBaeOptions {
 
 /** Outcome of {@link trainBae}. */
 export interface TrainResult {
+  /** The folder the checkpoints, logs and plots were written to. */
   saveDir: string;
   /** Epochs completed. */
   epochs: number;
@@ -124,6 +134,7 @@ export interface TrainResult {
   lastTrain: Record<string, number>;
   /** Mean validation losses of the last validation, by label. */
   lastVal: Record<string, number>;
+  /** Per-epoch mean train and validation losses (1-based epoch numbers), as plotted. */
   history: LossHistory;
   /** The trained weights. */
   weights: BaeWeights;

@@ -56,9 +56,13 @@ import { formatDuration } from "../report/progress.ts";
 
 /** Population sizes of a demo run. */
 export interface DemoSize {
+  /** Speakers of the BAE training set. */
   trainSpeakers: number;
+  /** Speakers of the BAE validation set (disjoint from the others). */
   valSpeakers: number;
+  /** Speakers of the reference population the LLR scorers are fitted on. */
   referenceSpeakers: number;
+  /** Held-out speakers the trials are drawn from. */
   testSpeakers: number;
   /** Recordings per speaker in the BAE training/validation sets. */
   trainUtterances: number;
@@ -66,8 +70,9 @@ export interface DemoSize {
   utterances: number;
   /** Training epochs (unless `trainer.epochs=` is given). */
   epochs: number;
-  /** N × M of the training batches. */
+  /** N of the N × M training batches: speakers per batch. */
   classesPerBatch: number;
+  /** M of the N × M training batches: recordings per speaker in a batch. */
   samplesPerClass: number;
 }
 
@@ -122,6 +127,7 @@ export const DEMO_SCORERS: readonly ScorerName[] = ["beta", "dna", "speech", "ma
 export interface DemoRow {
   /** "beta", …, "cosine (BA counts)", "cosine (embeddings)". */
   name: string;
+  /** Metrics of this row's scores on the held-out trials. */
   metrics: Metrics;
 }
 
@@ -147,10 +153,13 @@ export interface DemoOptions {
 
 /** Outcome of a demo run. */
 export interface DemoResult {
+  /** One row per scorer, in table order (see {@link DEMO_SCORERS}), then the embedding baseline. */
   rows: DemoRow[];
+  /** The run folder the files were written to. */
   saveDir: string;
   /** Trials scored (targets + non-targets). */
   trials: number;
+  /** Target (same-speaker) trials among them. */
   targets: number;
   /** Seconds per stage. */
   timings: Record<string, number>;

@@ -42,7 +42,9 @@ export interface FitOnDatasetOptions {
 
 /** A scorer fitted on a dataset. */
 export interface FittedOnDataset {
+  /** The fitted scorer, ready to score or save. */
   scorer: Scorer;
+  /** What the fit did (iterations, convergence, guards that acted). */
   report: FitReport;
   /** The referential's speakers, in row order. */
   speakers: string[];

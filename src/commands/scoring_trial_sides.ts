@@ -95,7 +95,12 @@ export interface TrialSides extends TrialPairs {
   sides: Float32Array;
   /** `[nTrials, 2]` side indices. */
   pairs: Uint32Array;
+  /**
+   * Names side i in error messages: its BA file and id, or the summed cell
+   * and its trials-file line.
+   */
   describeSide: (i: number) => string;
+  /** Number of trials (rows of the trials file). */
   nTrials: number;
 }
 

@@ -32,6 +32,7 @@ export class ConfigError extends Error {
   /** The override text or YAML file that supplied the value. */
   readonly source?: string;
 
+  /** `message`, with " (from <source>)" appended when a source is given. */
   constructor(message: string, options: ConfigErrorOptions = {}) {
     const where = options.source ? ` (from ${options.source})` : "";
     super(message + where, options.cause === undefined ? undefined : { cause: options.cause });

@@ -26,10 +26,18 @@ import { discoverVectorFiles, stemOf, type VectorKind } from "./vector_paths.ts"
 
 /** One recording: its files (absolute paths) and speaker label. */
 export interface DatasetItem {
+  /** Unique id: a csv's id (else audio) cell, a folder-relative path, or a single file's stem. */
   id: string;
+  /** Absolute path of the audio file, when there is one. */
   audio?: string;
+  /**
+   * Absolute path of the embedding vector file (`<stem>_emb.<ext>` beside
+   * the audio, or a csv cell).
+   */
   embedding?: string;
+  /** Absolute path of the binary-attribute (BA) vector file (`<stem>_ba.<ext>`, or a csv cell). */
   binaryAttributes?: string;
+  /** Speaker label, when the dataset gives one (csv speaker column). */
   speaker?: string;
 }
 
@@ -38,12 +46,15 @@ export type DatasetFileField = "audio" | VectorKind;
 
 /** Something wrong with one item that does not stop the others (a missing file, an empty row). */
 export interface DatasetProblem {
+  /** Id of the item concerned. */
   id: string;
   /** The field concerned, when it is about one file. */
   field?: DatasetFileField;
+  /** The absolute path concerned (e.g. the missing file), when there is one. */
   path?: string;
   /** csv line, when the dataset came from a csv. */
   line?: number;
+  /** What is wrong, in plain words (e.g. "audio file not found"). */
   message: string;
 }
 

@@ -53,6 +53,7 @@ export interface SyntheticPopulation {
   speakers: string[];
   /** Embeddings [ids.length, dim], row-major. */
   embeddings: Float32Array;
+  /** Embedding size (columns of `embeddings`). */
   dim: number;
 }
 

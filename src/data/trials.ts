@@ -24,8 +24,11 @@ import type { Dataset } from "./dataset.ts";
 
 /** One trial: enrolment and test id lists, and the row's cells as read. */
 export interface TrialRow {
+  /** Ids of the enrolment cell (its comma-separated list, trimmed; at least one). */
   enrollment: string[];
+  /** Ids of the test cell (its comma-separated list, trimmed; at least one). */
   test: string[];
+  /** Every cell of the row as read, one per header column (missing trailing cells ""). */
   raw: string[];
   /** Line of the row in the file (1-based). */
   line: number;
@@ -33,10 +36,15 @@ export interface TrialRow {
 
 /** A parsed trials file. */
 export interface Trials {
+  /** The file it was read from (as given), for error messages. */
   path: string;
+  /** Column names of the first line, trimmed. */
   header: string[];
+  /** 0-based index of the enrolment column in `header`. */
   enrollmentColumn: number;
+  /** 0-based index of the test column in `header`. */
   testColumn: number;
+  /** The trials, in file order (at least one). */
   rows: TrialRow[];
 }
 

@@ -39,6 +39,9 @@ export class BufferPool {
   /** Free bytes kept beyond this are destroyed instead of pooled. */
   readonly maxFreeBytes: number;
 
+  /**
+   * A pool allocating on `device`, keeping at most `maxFreeBytes` (default 1 GiB) of free buffers.
+   */
   constructor(device: GPUDevice, maxFreeBytes = 1024 * MIB) {
     this.#device = device;
     this.maxFreeBytes = maxFreeBytes;

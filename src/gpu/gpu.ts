@@ -61,6 +61,10 @@ export class Gpu {
   #lost: GPUDeviceLostInfo | null = null;
   #errors: string[] = [];
 
+  /**
+   * Wraps a device opened on `adapter` (use {@link openGpu}, which picks the
+   * adapter and requests the device with the adapter's limits).
+   */
   constructor(adapter: GPUAdapter, device: GPUDevice) {
     this.adapter = adapter;
     this.device = device;

@@ -69,8 +69,9 @@ export type StorageKeys<B extends Record<string, BindingSpec>> = {
   [K in keyof B]: B[K]["access"] extends "uniform" ? never : K;
 }[keyof B];
 
+/** Any typegpu uniform-struct schema (`d.struct({...})`): the bound on a kernel's uniforms. */
 // deno-lint-ignore no-explicit-any
-type AnyStruct = d.WgslStruct<any>;
+export type AnyStruct = d.WgslStruct<any>;
 
 /** Everything needed to build a pipeline for one `.wgsl` file. */
 export interface KernelSpec<
@@ -87,7 +88,11 @@ export interface KernelSpec<
   uniforms: U;
   /** Default values for `override` constants (e.g. `{ WG: 256 }`). */
   overrides: Record<string, number>;
-  /** typegpu layout built from `bindings`. */
+  /**
+   * typegpu layout built from `bindings` by {@link defineKernel} (an
+   * implementation detail the pipeline cache uses).
+   * @ignore
+   */
   layout: TgpuBindGroupLayout;
 }
 

@@ -22,6 +22,7 @@ export class PipelineCache {
   readonly #layouts = new Map<string, GPUBindGroupLayout>();
   readonly #pipelines = new Map<string, CachedPipeline>();
 
+  /** An empty cache for `device`; `root` is the typegpu root that builds bind-group layouts. */
   constructor(device: GPUDevice, root: TgpuRoot) {
     this.#device = device;
     this.#root = root;

@@ -63,7 +63,9 @@ interface PendingRead {
 
 /** One batch of GPU work, submitted once. */
 export class GpuRun {
+  /** The device this run records for. */
   readonly gpu: Gpu;
+  /** Names the command encoder, its compute pass and debug output. */
   readonly label: string;
   readonly #encoder: GPUCommandEncoder;
   #pass: GPUComputePassEncoder | null = null;
@@ -75,6 +77,7 @@ export class GpuRun {
   #dispatches = 0;
   #submitted = false;
 
+  /** A new, empty run with its own command encoder (use `gpu.run(label)`). */
   constructor(gpu: Gpu, label: string) {
     this.gpu = gpu;
     this.label = label;

@@ -38,6 +38,11 @@ export class GpuTensor<T extends DType = DType> {
   #released = false;
   readonly #onRelease: (buffer: GPUBuffer) => void;
 
+  /**
+   * Wraps `buffer` as a tensor; `onRelease` gets the buffer once, on the
+   * first {@link GpuTensor.release}. Made by `gpu.upload`, `gpu.empty` and
+   * `run.scratch`, rarely by hand.
+   */
   constructor(
     /** The buffer; its size may exceed `byteLength` (pool size classes). */
     readonly buffer: GPUBuffer,

@@ -28,8 +28,11 @@ export type HostData =
 
 /** A dense row-major array. */
 export interface HostTensor {
+  /** Element type as the file stores it (float16 data is held widened, see {@link HostData}). */
   dtype: HostDType;
+  /** Dimensions, outermost first; `[]` is a scalar. */
   shape: number[];
+  /** The values, row-major; its length is the product of `shape`. */
   data: HostData;
 }
 

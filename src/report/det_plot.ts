@@ -8,11 +8,13 @@ import { lineChart, type LineSeries, probit } from "./svg_chart.ts";
 
 /** Options of detPlotSvg. */
 export interface DetPlotOptions {
+  /** Chart title (default "DET curve"). */
   title?: string;
   /** Legend name of the curve (default "DET"). */
   label?: string;
-  /** Axis range in probability (default 0.001 to 0.5). */
+  /** Lower end of both axes, a probability (default 0.001). */
   min?: number;
+  /** Upper end of both axes, a probability (default 0.5). */
   max?: number;
 }
 

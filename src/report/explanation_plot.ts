@@ -10,6 +10,7 @@ import { barChart } from "./svg_chart.ts";
 export interface ExplanationPlotOptions {
   /** Attributes per direction (default 10). */
   k?: number;
+  /** Chart title (default "Trial explanation (LLR <score>)"). */
   title?: string;
   /** Names attribute a (default "BA a"). */
   attributeName?: (a: number) => string;

@@ -7,6 +7,7 @@ import { lineChart } from "./svg_chart.ts";
 
 /** Options of tippettPlotSvg. */
 export interface TippettPlotOptions {
+  /** Chart title (default "Tippett plot"). */
   title?: string;
   /** Most points per curve (default 2000; the curves are thinned evenly). */
   maxPoints?: number;

@@ -16,7 +16,9 @@ import { writeFileAtomic } from "../io/atomic_write.ts";
 
 /** One attribute and its LLR contribution. */
 export interface Contribution {
+  /** 0-based index of the attribute in the BA vector. */
   attribute: number;
+  /** Its additive LLR contribution to the trial's score (> 0 speaks for same speaker). */
   llr: number;
 }
 
@@ -51,6 +53,7 @@ export interface ExplainedTrial {
   enrollment: string;
   /** The test cell as written in the trials file. */
   test: string;
+  /** The trial's score, as written to scores.csv. */
   score: number;
   /** Per-attribute contributions (they sum to the score). */
   contributions: ArrayLike<number>;

@@ -7,8 +7,11 @@ import type { ScorerName } from "./scorer_config.ts";
 
 /** Report of one fit. */
 export interface FitReport {
+  /** Which scorer was fitted. */
   scorer: ScorerName;
+  /** Speakers (rows) of the referential it was fitted on. */
   nSpeakers: number;
+  /** Binary attributes per speaker. */
   nAttributes: number;
   /** Iterations run (the most over attributes; tol can stop attributes early). */
   iterations: number;

@@ -14,6 +14,7 @@
 export interface EerResult {
   /** (FAR + FRR) / 2 at the chosen threshold. */
   eer: number;
+  /** Score threshold the EER was reached at (a candidate threshold: a score or a midpoint). */
   threshold: number;
   /** P(non-target > threshold), as SpeechBrain's float32 rate. */
   far: number;
@@ -127,6 +128,7 @@ export function cllr(targetScores: ArrayLike<number>, nonTargetScores: ArrayLike
 
 /** Detection cost settings. */
 export interface DcfOptions {
+  /** Prior probability of a target trial, strictly inside (0, 1). */
   pTarget: number;
   /** Cost of a miss (default 1). */
   cMiss?: number;
@@ -136,7 +138,12 @@ export interface DcfOptions {
 
 /** A normalised detection cost and the threshold it was reached at. */
 export interface DcfResult {
+  /**
+   * Detection cost divided by min(C_miss p, C_fa (1 - p)), the cost of always
+   * deciding the cheaper way: 1 = no better than that.
+   */
   dcf: number;
+  /** Score threshold of the cost (accept when score > threshold). */
   threshold: number;
 }
 
@@ -246,17 +253,34 @@ export function cllrMin(
 
 /** BinaryMetricStats fields at a threshold (SpeechBrain's summarize, eps 1e-8). */
 export interface BinaryStats {
+  /** True positives: target trials with score > threshold (a count). */
   TP: number;
+  /** True negatives: non-target trials with score <= threshold (a count). */
   TN: number;
+  /** False positives: non-target trials with score > threshold (a count). */
   FP: number;
+  /** False negatives: target trials with score <= threshold (a count). */
   FN: number;
+  /** False acceptance rate FP / (FP + TN + 1e-8), in [0, 1]. */
   FAR: number;
+  /** False rejection rate FN / (TP + FN + 1e-8), in [0, 1]. */
   FRR: number;
+  /**
+   * Detection error ratio (FP + FN) / (TP + TN + 1e-8), as SpeechBrain defines it (can exceed 1).
+   */
   DER: number;
+  /** The decision threshold these counts were taken at. */
   threshold: number;
+  /** TP / (TP + FP + 1e-8). */
   precision: number;
+  /** TP / (TP + FN + 1e-8). */
   recall: number;
+  /** F-beta score (1 + β²) TP / ((1 + β²) TP + β² FN + FP); β = 1 in metrics.json. */
   "F-score": number;
+  /**
+   * Matthews correlation coefficient, in [-1, 1]:
+   * (TP TN - FP FN) / sqrt((TP + FP)(TP + FN)(TN + FP)(TN + FN) + 1e-8).
+   */
   MCC: number;
 }
 
@@ -297,15 +321,25 @@ export function binaryStats(
 
 /** metrics.json: SPEC §4's keys in order, then ours. */
 export interface Metrics extends BinaryStats {
+  /** Equal error rate as a fraction in [0, 1] (not a percentage); see {@link equalErrorRate}. */
   EER: number;
+  /** Score threshold of the EER; the {@link BinaryStats} fields are taken at it. */
   EER_thres: number;
+  /** Log-likelihood-ratio cost in bits (see {@link cllr}); 0 = perfect, 1 = an always-zero LLR. */
   CLLR: number;
+  /** Normalised minimum DCF at p_target 0.01, C_miss = C_fa = 1 (see {@link minDcf}). */
   "minDCF_0.01": number;
+  /** Normalised minimum DCF at p_target 0.05, C_miss = C_fa = 1 (see {@link minDcf}). */
   "minDCF_0.05": number;
+  /** Normalised actual DCF at p_target 0.01 with scores read as LLRs (see {@link actualDcf}). */
   "actDCF_0.01": number;
+  /** Normalised actual DCF at p_target 0.05 with scores read as LLRs (see {@link actualDcf}). */
   "actDCF_0.05": number;
+  /** Cllr after the best monotonic calibration, in bits (see {@link cllrMin}). */
   CLLR_min: number;
+  /** Number of target (same-speaker) trials. */
   n_target: number;
+  /** Number of non-target (different-speaker) trials. */
   n_nontarget: number;
 }
 

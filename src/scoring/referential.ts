@@ -27,6 +27,7 @@ export interface SumGroupsOptions {
 export interface BuildReferentialOptions {
   /** Speaker index of every vector, in `[0, nSpeakers)`. */
   speakers: ArrayLike<number>;
+  /** Number of speakers (rows of the result); every speaker needs at least one vector. */
   nSpeakers: number;
   /** Attributes per vector (default 512). */
   nAttributes?: number;

@@ -30,6 +30,7 @@ export type ScorerParams =
 
 /** A scorer ready to score trials (or not yet fitted). */
 export class Scorer {
+  /** The checked settings from the `scorer` config group. */
   readonly settings: ScorerSettings;
   /** What the fit did (null when created unfitted or restored from a checkpoint). */
   report: FitReport | null = null;
@@ -37,6 +38,11 @@ export class Scorer {
   /** Single-recording log-LR table `[2, n, 2]` (index 0 = active), once derived. */
   table: Float32Array | null = null;
 
+  /**
+   * Wraps checked settings and fitted parameters; `params` null = not fitted
+   * yet (ignored for cosine, which needs none). Prefer {@link createScorer},
+   * {@link fitScorer} or {@link scorerFromState}.
+   */
   constructor(settings: ScorerSettings, params: ScorerParams | null) {
     this.settings = settings;
     this.#params = settings.kind === "cosine" ? { kind: "cosine" } : params;

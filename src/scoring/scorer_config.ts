@@ -12,22 +12,31 @@ export const MAX_CATEGORIES = 8;
 
 /** Normalised settings of one scorer. */
 export interface ScorerSettings {
+  /** Which scoring model (the config group's `name`). */
   kind: ScorerName;
+  /** Binary attributes per BA vector (scorer.n_attributes, >= 1). */
   nAttributes: number;
   /** Categories per attribute: beta's K, 2 for the others. */
   nCategories: number;
+  /** Iterations of the fitting algorithm (scorer.n_iterations, >= 0; beta and MaxLLR use it). */
   nIterations: number;
   /** Convergence tolerance of beta's fixed point and MaxLLR's EM (0: run every iteration). */
   tol: number;
   /** beta: method-of-moments guard; cosine: norm floor. */
   eps: number;
+  /** DNA/Speech: drop-in probability in [0, 1] (default 0.12 for the other scorers, unused). */
   dropIn: number;
+  /** DNA/Speech: attributes whose typicality is below this contribute LLR 0 (>= 0). */
   typicalityThreshold: number;
+  /** MaxLLR: initial prior that a speaker has the attribute, in (0, 1). */
   f: number;
+  /** MaxLLR: initial activation probability when the speaker has the attribute, in (0, 1), > q. */
   p: number;
+  /** MaxLLR: initial activation probability when the speaker lacks the attribute, in (0, 1). */
   q: number;
   /** Cosine: 1 = over attributes per column, 2 = over columns per attribute. */
   dim: 1 | 2;
+  /** Fitted scorer parameters (scorer.pt) to load; null = none. */
   checkpointPath: string | null;
 }
 

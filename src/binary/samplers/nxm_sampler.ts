@@ -30,20 +30,36 @@ export interface NxMSamplerOptions {
 
 /** Base of the NxM samplers: class bookkeeping, replica splitting, epochs. */
 export abstract class NxMSampler {
+  /** Distinct classes per batch (N_classes_per_batch, >= 1). */
   readonly N: number;
+  /** Samples per class in a batch (M_samples_per_class, >= 1). */
   readonly M: number;
+  /** Indices per batch: always N × M. */
   readonly batchSize: number;
+  /** Whether classes (and samples) are reshuffled every epoch. */
   readonly shuffle: boolean;
+  /** Whether an incomplete last batch is dropped (else padded by wrapping). */
   readonly dropLast: boolean;
+  /** Seed of the shuffles; the epoch selects the stream. */
   readonly seed: number;
+  /** Number of replicas the batches are split across (>= 1). */
   readonly numReplicas: number;
+  /** This replica's index in [0, numReplicas). */
   readonly rank: number;
   /** Classes in order of first appearance, and their sample indices. */
   readonly classes: number[];
+  /** Sample (row) indices of each class label, in dataset order. */
   protected readonly indicesOf: Map<number, number[]>;
+  /** Current epoch (0-based, as the trainer sets it); seeds the shuffles. */
   epoch = 0;
+  /** Batches of one epoch over the whole dataset, before replica splitting. */
   abstract readonly numBatches: number;
 
+  /**
+   * Groups sample indices by `labels` (one class label per sample) and checks
+   * the options: N, M positive integers, batchSize = N × M when given, rank
+   * inside [0, numReplicas), and at least N classes (RangeError otherwise).
+   */
   constructor(labels: ArrayLike<number>, o: NxMSamplerOptions) {
     for (const [k, v] of [["N_classes_per_batch", o.N], ["M_samples_per_class", o.M]] as const) {
       if (!Number.isInteger(v) || v < 1) {
@@ -146,8 +162,10 @@ function wrapPad<T>(a: T[], n: number): T[] {
  * random samples of each (with replacement only for classes with fewer).
  */
 export class RandomNxMSampler extends NxMSampler {
+  /** ceil(classes / N), or one fewer batch with dropLast when N does not divide the classes. */
   readonly numBatches: number;
 
+  /** A random sampler over `labels` (one class label per sample); see {@link NxMSampler}. */
   constructor(labels: ArrayLike<number>, o: NxMSamplerOptions) {
     super(labels, o);
     const k = this.classes.length;
@@ -193,10 +211,13 @@ export class RandomNxMSampler extends NxMSampler {
  * at a time, the total cut to a multiple of N × M.
  */
 export class ExhaustiveNxMSampler extends NxMSampler {
+  /** Whole N × M batches of the padded samples (a partial last one is dropped). */
   readonly numBatches: number;
+  /** Indices one epoch yields before replica splitting: numBatches × N × M. */
   readonly totalSize: number;
   readonly #padded: Map<number, number[]>;
 
+  /** An exhaustive sampler over `labels` (one class label per sample); see {@link NxMSampler}. */
   constructor(labels: ArrayLike<number>, o: NxMSamplerOptions) {
     super(labels, o);
     this.#padded = new Map();
