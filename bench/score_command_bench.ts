@@ -2,7 +2,7 @@
  * `balr score train` and `balr score test` end to end (in-process `main`,
  * real files) on a synthetic population: S speakers x R recordings with
  * `<id>_ba.pkl` BA vectors, and a trials file of T random single-recording
- * pairs (plus a run where enrolment cells sum 3 recordings). Times include
+ * pairs (plus runs where enrolment cells sum 3 recordings). Times include
  * reading the trials and BA files, scoring on the GPU, metrics, plots and
  * writing scores.csv; `--explain 5` adds explanations.csv for every trial.
  * No peer: the reference toolkit is not installed here (bench/scoring_bench.ts
@@ -115,7 +115,10 @@ try {
       ["single", "single.tsv", []],
       ["single --explain 5", "single.tsv", ["--explain", "5"]],
     ];
-    if (scorer !== "dna") runs.push(["3-recording enrolment", "summed.tsv", []]);
+    if (scorer !== "dna") {
+      runs.push(["3-recording enrolment", "summed.tsv", []]);
+      runs.push(["3-recording enrolment --explain 5", "summed.tsv", ["--explain", "5"]]);
+    }
     for (const [what, file, extra] of runs) {
       const s = await balr([
         "score",

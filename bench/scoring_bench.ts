@@ -5,14 +5,18 @@
  * - 1,000,000 single-recording beta trials (attribute-LLRs per second);
  * - ours only: dna, maxllr and cosine scoring of the same trials;
  * - EER of 1M scores: ours (sort + sweep) vs a SpeechBrain-style loop, which
- *   is O(N^2) and runs on a subset, extrapolated quadratically (labelled).
+ *   is O(N^2) and runs on a subset, extrapolated quadratically (labelled);
+ * - ours only: beta and maxllr scores of 100,000 trials whose enrolment sums 3
+ *   recordings (2,000 distinct cells), per-attribute explanation rows of
+ *   16,384 single and summed trials, and the GPU's top-5 ranking of 1M trials.
  * The PyTorch peer scores 100,000 trials by default (about a minute on 2 cores) and its time
  * is scaled to the full count, labelled in the table.
  * Run: deno run -A bench/scoring_bench.ts [--trials N] [--peer-trials N] [--eer-loop N]
+ *   [--summed-trials N] [--explain-trials N]
  */
 import { openGpu } from "../src/gpu/mod.ts";
-import { fitScorer, scorerFromState } from "../src/scoring/scorer.ts";
-import { scoreTrialPairs } from "../src/scoring/score_trials.ts";
+import { fitScorer, type Scorer, scorerFromState } from "../src/scoring/scorer.ts";
+import { explainTrialPairs, scoreTrialPairs, TrialExplainer } from "../src/scoring/score_trials.ts";
 import { equalErrorRate } from "../src/scoring/metrics.ts";
 import type { ScorerConfig } from "../src/config/types.ts";
 import { fmt, printTable, pythonHas } from "./_harness.ts";
@@ -25,6 +29,9 @@ const N_SPEAKERS = arg("speakers", 6000);
 const N_TRIALS = arg("trials", 1_000_000);
 const PEER_TRIALS = Math.min(N_TRIALS, arg("peer-trials", 100_000));
 const EER_LOOP_N = arg("eer-loop", 20000);
+const N_SUMMED = arg("summed-trials", 100_000);
+const N_EXPLAIN = arg("explain-trials", 16_384);
+const N_CELLS = 2000;
 const N_ATTR = 512;
 const N_SIDES = 10000;
 
@@ -84,11 +91,27 @@ for (let s = 0; s < N_SIDES; s++) {
 }
 const pairs = new Uint32Array(2 * N_TRIALS);
 for (let i = 0; i < pairs.length; i++) pairs[i] = Math.floor(r() * N_SIDES);
+// Enrolment cells of 3 recordings (sides N_SIDES ..), each against random single recordings.
+const withCells = new Float32Array((N_SIDES + N_CELLS) * N_ATTR * 2);
+withCells.set(sides);
+const row = N_ATTR * 2;
+for (let c = 0; c < N_CELLS; c++) {
+  for (let j = 0; j < 3; j++) {
+    const s = Math.floor(r() * N_SIDES);
+    for (let i = 0; i < row; i++) withCells[(N_SIDES + c) * row + i] += sides[s * row + i];
+  }
+}
+const summedPairs = new Uint32Array(2 * N_SUMMED);
+for (let t = 0; t < N_SUMMED; t++) {
+  summedPairs[2 * t] = N_SIDES + Math.floor(r() * N_CELLS);
+  summedPairs[2 * t + 1] = Math.floor(r() * N_SIDES);
+}
 
 const gpu = await openGpu("auto");
 console.log(`adapter: ${gpu.report.name} (${gpu.profile})`);
 console.log(`referential ${N_SPEAKERS} x ${N_ATTR} x 2, ${N_SIDES} sides, ${N_TRIALS} trials`);
 
+const llrs = (seconds: number, trials: number) => `${fmt((trials * N_ATTR) / seconds / 1e6)} M/s`;
 const time = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
   const t0 = performance.now();
   const out = await fn();
@@ -100,14 +123,63 @@ const [beta, fitS] = await time(() => fitScorer(gpu, referential, config("beta")
 const [, coldS] = await time(() => scoreTrialPairs(gpu, beta, { sides, pairs }));
 const [scores, scoreS] = await time(() => scoreTrialPairs(gpu, beta, { sides, pairs }));
 const others: Array<[string, number]> = [];
+const fitted = new Map<string, Scorer>();
 for (const name of ["dna", "maxllr"] as const) {
   const scorer = await fitScorer(gpu, referential, config(name));
+  fitted.set(name, scorer);
   await scoreTrialPairs(gpu, scorer, { sides, pairs: pairs.subarray(0, 2000) });
   others.push([name, (await time(() => scoreTrialPairs(gpu, scorer, { sides, pairs })))[1]]);
 }
 const cosine = await scorerFromState(gpu, new Map(), config("cosine"));
 await scoreTrialPairs(gpu, cosine, { sides, pairs: pairs.subarray(0, 2000) });
 others.push(["cosine", (await time(() => scoreTrialPairs(gpu, cosine, { sides, pairs })))[1]]);
+
+// Summed enrolment sides and explanations.
+const summedRows: (string | number)[][] = [];
+for (const [name, scorer] of [["beta", beta], ["maxllr", fitted.get("maxllr")!]] as const) {
+  const trials = { sides: withCells, pairs: summedPairs };
+  await scoreTrialPairs(gpu, scorer, { sides: withCells, pairs: summedPairs.subarray(0, 2000) });
+  const [, s] = await time(() => scoreTrialPairs(gpu, scorer, trials));
+  summedRows.push([
+    `${name} score ${N_SUMMED} trials, 3-recording enrolment`,
+    s,
+    "-",
+    "-",
+    `ours ${llrs(s, N_SUMMED)}, ${N_CELLS} distinct cells`,
+  ]);
+}
+for (
+  const [what, trials] of [
+    ["single", { sides, pairs: pairs.subarray(0, 2 * N_EXPLAIN) }],
+    ["3-recording enrolment", { sides: withCells, pairs: summedPairs.subarray(0, 2 * N_EXPLAIN) }],
+  ] as const
+) {
+  await explainTrialPairs(gpu, beta, { ...trials, pairs: trials.pairs.subarray(0, 200) });
+  const [, s] = await time(() => explainTrialPairs(gpu, beta, trials));
+  summedRows.push([
+    `beta explain ${N_EXPLAIN} trials, ${what}`,
+    s,
+    "-",
+    "-",
+    `per-attribute rows (float64), ours ${llrs(s, N_EXPLAIN)}`,
+  ]);
+}
+{
+  const explainer = await TrialExplainer.open(gpu, beta, { sides, pairs });
+  try {
+    await explainer.top(5, { count: 2000 });
+    const [, s] = await time(() => explainer.top(5));
+    summedRows.push([
+      `beta top-5 explanations of ${N_TRIALS} trials`,
+      s,
+      "-",
+      "-",
+      `ranked on the GPU from the table, ${fmt(N_TRIALS / s / 1e3)} k trials/s`,
+    ]);
+  } finally {
+    explainer.release();
+  }
+}
 
 // Labels: a tenth of the trials become targets by nudging nothing; EER timing only needs two lists.
 const tar: number[] = [];
@@ -206,7 +278,6 @@ print(json.dumps({"fit": fit, "score": score, "trials": T, "eerLoop": eer_loop, 
   console.log("no /usr/bin/python3 with torch: ours only");
 }
 
-const llrs = (seconds: number, trials: number) => `${fmt((trials * N_ATTR) / seconds / 1e6)} M/s`;
 const rows: (string | number)[][] = [
   [
     "beta fit (100 steps)",
@@ -232,6 +303,7 @@ const rows: (string | number)[][] = [
   ...others.map((
     [name, s],
   ) => [`${name} score ${N_TRIALS} trials`, s, "-", "-", `ours ${llrs(s, N_TRIALS)}`]),
+  ...summedRows,
   [
     `EER of ${N_TRIALS} scores`,
     eerS,

@@ -13,11 +13,14 @@ import type { Gpu } from "../gpu/mod.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { explanationPlotSvg } from "../report/explanation_plot.ts";
 import {
+  appendExplanationCsvRows,
+  type Contribution,
   type ExplainedTrial,
   EXPLANATION_COLUMNS,
   explanationCsvLines,
 } from "../scoring/explanations.ts";
-import { explainTrialPairs, type TrialPairs } from "../scoring/score_trials.ts";
+import { topContributionsFits } from "../kernels/scoring_top_contributions.ts";
+import { explainTrialPairs, TrialExplainer, type TrialPairs } from "../scoring/score_trials.ts";
 import type { Scorer } from "../scoring/scorer.ts";
 
 /** Contribution values held per chunk (8 M float64 = 64 MiB). */
@@ -194,7 +197,8 @@ class StreamingFile {
  * Writes `explanations.csv` (top K for and against per trial, when `k` is
  * set) and `explain/trial_<i>.svg` for the first `plots` trials (i is the
  * 0-based trial row, as the CSV's `trial` column), explaining a chunk of
- * trials at a time. The CSV appears only once complete.
+ * trials at a time; the GPU ranks each trial's attributes (k <= 32; larger k
+ * ranks full rows here). The CSV appears only once complete.
  */
 export async function writeExplanations(
   gpu: Gpu,
@@ -209,40 +213,68 @@ export async function writeExplanations(
   const csvPath = join(saveDir, "explanations.csv");
   const csv = k !== null ? new StreamingFile(csvPath) : null;
   const written: string[] = [];
-  const chunk = explainChunkTrials(n);
+  if (upTo === 0) {
+    await csv?.commit();
+    return { csv: csv ? csvPath : null, plots: written };
+  }
+  const explainer = await TrialExplainer.open(gpu, scorer, options.sides);
+  const gpuTop = k !== null && topContributionsFits(n, k);
+  const chunk = gpuTop ? explainer.chunkTrials : explainChunkTrials(n);
   const sparse = new Float64Array(n);
+  const cellsOf = (t: number): Omit<ExplainedTrial, "contributions"> => {
+    const row = trials.rows[t];
+    return {
+      trial: t,
+      enrollment: row.raw[trials.enrollmentColumn],
+      test: row.raw[trials.testColumn],
+      score: scores[t],
+    };
+  };
+  // The GPU ranks the next chunk while this one is formatted.
+  const rank = (c0: number) =>
+    gpuTop && c0 < upTo
+      ? explainer.top(k, { start: c0, count: Math.min(upTo, c0 + chunk) - c0 })
+      : null;
+  let pending = rank(0);
   try {
     for (let c0 = 0; c0 < upTo; c0 += chunk) {
       const count = Math.min(upTo, c0 + chunk) - c0;
-      const contributions = await explainTrials(gpu, scorer, {
-        ...options.sides,
-        start: c0,
-        count,
-      });
-      const explained: ExplainedTrial[] = [];
-      for (let i = 0; i < count; i++) {
-        const t = c0 + i;
-        const row = trials.rows[t];
-        explained.push({
-          trial: t,
-          enrollment: row.raw[trials.enrollmentColumn],
-          test: row.raw[trials.testColumn],
-          score: scores[t],
-          contributions: contributions.subarray(i * n, (i + 1) * n),
-        });
-      }
+      const top = await pending;
+      pending = rank(c0 + chunk);
+      const full = top === null || c0 < plots
+        ? await explainer.contributions({
+          start: c0,
+          count: top ? Math.min(count, plots - c0) : count,
+        })
+        : null;
       if (csv && k !== null) {
         const lines: string[] = c0 === 0 ? [EXPLANATION_COLUMNS.join(sep)] : [];
-        for (const e of explained) {
-          const kept = keepStrongest(e.contributions as Float64Array, k, sparse);
-          lines.push(
-            ...explanationCsvLines([{ ...e, contributions: sparse }], { k, sep }).slice(1),
-          );
-          for (const a of kept) sparse[a] = 0;
+        for (let i = 0; i < count; i++) {
+          if (top) {
+            // Ranked on the GPU: the rows straight from the lists.
+            const list = (side: number) => {
+              const out: Contribution[] = [];
+              for (let r = 0; r < k; r++) {
+                const j = (2 * i + side) * k + r;
+                if (top.attributes[j] >= 0) {
+                  out.push({ attribute: top.attributes[j], llr: top.llrs[j] });
+                }
+              }
+              return out;
+            };
+            const ranked = { ...cellsOf(c0 + i), top: { for: list(0), against: list(1) } };
+            appendExplanationCsvRows(lines, ranked, { sep });
+          } else {
+            const kept = keepStrongest(full!.subarray(i * n, (i + 1) * n), k, sparse);
+            const trial = { ...cellsOf(c0 + i), contributions: sparse };
+            lines.push(...explanationCsvLines([trial], { k, sep }).slice(1));
+            for (const a of kept) sparse[a] = 0;
+          }
         }
         await csv.write(lines.join("\n") + "\n");
       }
-      for (const e of explained.slice(0, Math.max(0, plots - c0))) {
+      for (let i = 0; i < Math.min(count, plots - c0); i++) {
+        const e = { ...cellsOf(c0 + i), contributions: full!.subarray(i * n, (i + 1) * n) };
         const path = join(saveDir, "explain", `trial_${e.trial}.svg`);
         const svg = explanationPlotSvg(e.contributions, e.score, {
           k: k ?? 10,
@@ -254,8 +286,11 @@ export async function writeExplanations(
     }
     await csv?.commit();
   } catch (e) {
+    await pending?.catch(() => {});
     await csv?.abort();
     throw e;
+  } finally {
+    explainer.release();
   }
   return { csv: csv ? csvPath : null, plots: written };
 }

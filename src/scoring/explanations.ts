@@ -95,24 +95,50 @@ export function explanationCsvLines(
   const lines = [EXPLANATION_COLUMNS.join(sep)];
   for (const t of trials) {
     const top = topContributions(t.contributions, options.k);
-    const rows = Math.max(1, top.for.length, top.against.length);
-    for (let r = 0; r < rows; r++) {
-      const f = top.for[r];
-      const g = top.against[r];
-      lines.push([
-        String(t.trial),
-        cell(t.enrollment, sep),
-        cell(t.test, sep),
-        t.score.toFixed(4),
-        String(r + 1),
-        f ? String(f.attribute) : "",
-        f ? f.llr.toFixed(4) : "",
-        g ? String(g.attribute) : "",
-        g ? g.llr.toFixed(4) : "",
-      ].join(sep));
-    }
+    appendExplanationCsvRows(lines, {
+      trial: t.trial,
+      enrollment: t.enrollment,
+      test: t.test,
+      score: t.score,
+      top,
+    }, { sep });
   }
   return lines;
+}
+
+/** A trial whose strongest contributions are already ranked (e.g. on the GPU). */
+export interface RankedTrial extends Omit<ExplainedTrial, "contributions"> {
+  top: TopContributions;
+}
+
+/** Appends the CSV rows of one ranked trial: the rows explanationCsvLines writes for it. */
+export function appendExplanationCsvRows(
+  lines: string[],
+  trial: RankedTrial,
+  options: { sep?: string } = {},
+): void {
+  const sep = options.sep ?? "\t";
+  const top = trial.top;
+  // The cells every rank row of the trial repeats, formatted once.
+  const head = [
+    String(trial.trial),
+    cell(trial.enrollment, sep),
+    cell(trial.test, sep),
+    trial.score.toFixed(4),
+  ].join(sep);
+  const rows = Math.max(1, top.for.length, top.against.length);
+  for (let r = 0; r < rows; r++) {
+    const f = top.for[r];
+    const g = top.against[r];
+    lines.push([
+      head,
+      String(r + 1),
+      f ? String(f.attribute) : "",
+      f ? f.llr.toFixed(4) : "",
+      g ? String(g.attribute) : "",
+      g ? g.llr.toFixed(4) : "",
+    ].join(sep));
+  }
 }
 
 /** Writes the explanation CSV atomically. */

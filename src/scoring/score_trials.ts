@@ -1,20 +1,39 @@
 /**
- * Scoring trials on the GPU. Sides (count matrices of one recording or the
- * sum of several) are validated and packed once; single-recording trials of
- * the LLR scorers take one table lookup per attribute (scoring_table_trials),
- * the others run the scorer's per-attribute kernel and a pair-precision row
- * sum, in chunks; scores come back in one readback as float64 (hi + lo).
+ * Scoring and explaining trials on the GPU. Sides (count matrices of one
+ * recording or the sum of several) are validated and packed once; then each
+ * trial takes the cheapest exact path (see _trial_paths.ts): a four-value
+ * table per attribute when both sides are single recordings, a per-side
+ * table when one side is a recording and the other is shared by several
+ * trials, else the scorer's per-attribute kernel. Scores come back in one
+ * readback as float64 (hi + lo); explanations as per-attribute rows or, for
+ * the CSV, only each trial's strongest attributes (ranked on the GPU).
  * @module
  */
-import type { Gpu, GpuTensor } from "../gpu/mod.ts";
-import { scoringBetaAttrLlr } from "../kernels/scoring_beta_attr_llr.ts";
-import { scoringCosineBits } from "../kernels/scoring_cosine_bits.ts";
-import { scoringCosineTrials } from "../kernels/scoring_cosine_trials.ts";
-import { scoringMaxllrAttrLlr } from "../kernels/scoring_maxllr_attr_llr.ts";
-import { MAXLLR_PARAMS } from "../kernels/scoring_maxllr_em.ts";
-import { scoringRowSum } from "../kernels/scoring_row_sum.ts";
-import { scoringTableTrials } from "../kernels/scoring_table_trials.ts";
-import { arraySource, inspectSides, type SideSource, sidesPerChunk } from "./_sides.ts";
+import type { Gpu, GpuRun, GpuTensor } from "../gpu/mod.ts";
+import {
+  NO_ATTRIBUTE,
+  scoringTopContributions,
+  topContributionsFits,
+  type TopContributionsSource,
+} from "../kernels/scoring_top_contributions.ts";
+import { arraySource, type SideSource } from "./_sides.ts";
+import {
+  buildResidentTables,
+  ensureTable,
+  generalBatch,
+  type Prepared,
+  prepareTrials,
+  recordGeneralPath,
+  recordSideTablePath,
+  recordTablePath,
+  type ResidentTables,
+  sideTableBatches,
+  sideTablesFor,
+  splitPaths,
+  tablesPerRun,
+  type TrialPaths,
+  uploadTablePath,
+} from "./_trial_paths.ts";
 import type { Scorer } from "./scorer.ts";
 
 /** Trials as indices into a list of sides. */
@@ -33,26 +52,6 @@ export interface TrialCounts {
   enrol: Float32Array;
   /** Test counts `[nTrials, n_attributes, K]`. */
   test: Float32Array;
-}
-
-/**
- * Trials per chunk of the per-attribute path: contributions stay under 64 MiB,
- * and a multiple of 32 keeps output views 256-byte aligned.
- */
-function trialsPerChunk(gpu: Gpu, nAttr: number, rowLen: number): number {
-  const byContrib = Math.floor((16 * 1024 * 1024) / (2 * nAttr));
-  const bySides = Math.floor(sidesPerChunk(gpu, rowLen) / 2);
-  return Math.max(32, Math.floor(Math.min(byContrib, bySides) / 32) * 32);
-}
-
-interface Prepared {
-  source: SideSource;
-  pairs: Uint32Array;
-  nTrials: number;
-  bits: GpuTensor | null;
-  /** Trials that take the table path, then the others. */
-  fast: number[];
-  slow: number[];
 }
 
 function pairsSource(trials: TrialPairs, rowLen: number): SideSource {
@@ -92,214 +91,37 @@ function countsSource(
   return { source, pairs };
 }
 
-async function prepare(
-  gpu: Gpu,
-  scorer: Scorer,
-  source: SideSource,
-  rawPairs: ArrayLike<number>,
-): Promise<Prepared> {
-  const s = scorer.settings;
-  scorer.params();
-  if (rawPairs.length % 2 !== 0) throw new RangeError(`trial pairs: odd length ${rawPairs.length}`);
-  const nTrials = rawPairs.length / 2;
-  const pairs = new Uint32Array(rawPairs.length);
-  for (let i = 0; i < rawPairs.length; i++) {
-    const v = rawPairs[i];
-    if (!Number.isInteger(v) || v < 0 || v >= source.count) {
-      throw new RangeError(
-        `trial ${i >> 1}: ${i & 1 ? "test" : "enrolment"} side ${v} outside [0, ${source.count})`,
-      );
-    }
-    pairs[i] = v;
-  }
-  // Single-recording trials take the bit path: table lookups, or popcounts for cosine.
-  const tableKinds = s.nCategories === 2;
-  const info = await inspectSides(gpu, source, {
-    nAttr: s.nAttributes,
-    nCat: s.nCategories,
-    pack: tableKinds,
-    label: "scoring_trials",
-  });
-  const fast: number[] = [];
-  const slow: number[] = [];
-  for (let t = 0; t < nTrials; t++) {
-    const single = info.oneHot[pairs[2 * t]] && info.oneHot[pairs[2 * t + 1]];
-    if (tableKinds && single) {
-      fast.push(t);
-    } else {
-      if (s.kind === "dna" || s.kind === "speech") {
-        info.bits?.release();
-        const side = info.oneHot[pairs[2 * t]] ? pairs[2 * t + 1] : pairs[2 * t];
-        throw new RangeError(
-          `${s.kind} scorer scores one recording per side (as upstream); trial ${t}: ` +
-            `${source.describe(side)} is not a single binary attribute vector`,
-        );
-      }
-      slow.push(t);
-    }
-  }
-  return { source, pairs, nTrials, bits: info.bits, fast, slow };
-}
-
-/** The single-recording table `[2, n, 2]` of a beta (K = 2) or MaxLLR scorer, derived once. */
-async function ensureTable(gpu: Gpu, scorer: Scorer): Promise<Float32Array> {
-  if (scorer.table) return scorer.table;
-  const n = scorer.settings.nAttributes;
-  // Side 0: every attribute active; side 1: none. Trials (e, t): AA, AI, IA, II.
-  const sides = new Float32Array(4 * n);
-  for (let a = 0; a < n; a++) {
-    sides[2 * a] = 1;
-    sides[2 * n + 2 * a + 1] = 1;
-  }
-  const pairs = new Uint32Array([0, 0, 0, 1, 1, 0, 1, 1]);
-  const contrib = await attributeLlrs(gpu, scorer, sides, pairs);
-  const table = new Float32Array(4 * n);
-  for (let trial = 0; trial < 4; trial++) {
-    const e = trial < 2 ? 1 : 0;
-    const t = trial % 2 === 0 ? 1 : 0;
-    for (let a = 0; a < n; a++) {
-      table[(1 - t) * 2 * n + 2 * a + (1 - e)] = contrib[trial * n + a];
-    }
-  }
-  scorer.table = table;
-  return table;
-}
-
-/** Per-attribute LLRs `[nTrials, n]` of small trial sets (one run, one readback). */
-async function attributeLlrs(
-  gpu: Gpu,
-  scorer: Scorer,
-  sides: Float32Array,
-  pairs: Uint32Array,
-): Promise<Float64Array> {
-  const s = scorer.settings;
-  const nTrials = pairs.length / 2;
-  const run = gpu.run("scoring_attribute_llrs");
-  const sideT = run.scratch([
-    sides.length / (s.nAttributes * s.nCategories),
-    s.nAttributes,
-    s.nCategories,
-  ], "f32");
-  gpu.write(sideT, sides);
-  const pairT = run.scratch([nTrials, 2], "u32");
-  gpu.write(pairT, pairs);
-  const out = run.scratch([nTrials, s.nAttributes, 2], "f32");
-  recordAttributeLlrs(run, scorer, { sides: sideT, pairs: pairT, out, nTrials });
-  run.read(out);
-  const [o] = await run.submit();
-  const values = new Float64Array(nTrials * s.nAttributes);
-  for (let i = 0; i < values.length; i++) values[i] = o[2 * i] + o[2 * i + 1];
-  return values;
-}
-
-function recordAttributeLlrs(
-  run: ReturnType<Gpu["run"]>,
-  scorer: Scorer,
-  t: { sides: GpuTensor; pairs: GpuTensor; out: GpuTensor; nTrials: number },
-): void {
-  const s = scorer.settings;
-  const p = scorer.params();
-  if (p.kind === "beta") {
-    const alpha = run.scratch([s.nAttributes, s.nCategories], "f32");
-    run.gpu.write(alpha, p.alpha);
-    scoringBetaAttrLlr(run, { ...t, alpha, nAttr: s.nAttributes, nCat: s.nCategories });
-  } else if (p.kind === "maxllr") {
-    const params = run.scratch([s.nAttributes, MAXLLR_PARAMS], "f32");
-    run.gpu.write(params, p.params);
-    scoringMaxllrAttrLlr(run, { ...t, params, nAttr: s.nAttributes });
-  } else {
-    throw new Error(`${s.kind} scorer has no per-attribute kernel for summed counts`);
-  }
-}
-
-/** Gathers the distinct sides of some trials into one array and remaps their pairs. */
-function gatherSides(
-  prep: Prepared,
-  trials: number[],
-  rowLen: number,
-): { sides: Float32Array; pairs: Uint32Array } {
-  const index = new Map<number, number>();
-  const pairs = new Uint32Array(2 * trials.length);
-  trials.forEach((t, i) => {
-    for (let k = 0; k < 2; k++) {
-      const side = prep.pairs[2 * t + k];
-      let j = index.get(side);
-      if (j === undefined) index.set(side, j = index.size);
-      pairs[2 * i + k] = j;
-    }
-  });
-  const sides = new Float32Array(index.size * rowLen);
-  for (const [side, j] of index) sides.set(prep.source.row(side), j * rowLen);
-  return { sides, pairs };
-}
-
-async function scorePrepared(gpu: Gpu, scorer: Scorer, prep: Prepared): Promise<Float64Array> {
+async function scorePrepared(gpu: Gpu, prep: Prepared): Promise<Float64Array> {
+  const scorer = prep.scorer;
   const s = scorer.settings;
   const rowLen = s.nAttributes * s.nCategories;
   const out = gpu.empty([Math.max(1, prep.nTrials), 2], "f32", { label: "scoring_trials" });
-  const order = [...prep.fast, ...prep.slow];
+  const paths = splitPaths(prep, Array.from({ length: prep.nTrials }, (_, t) => t));
+  // Output rows: table trials, then side-table trials, then the rest.
+  const order = [...paths.table, ...paths.sideTable, ...paths.general];
   try {
-    if (prep.fast.length > 0) {
-      const table = s.kind === "cosine" ? null : await ensureTable(gpu, scorer);
+    if (paths.table.length > 0) {
+      if (s.kind !== "cosine") await ensureTable(gpu, scorer);
       const run = gpu.run("scoring_table_trials");
-      const pairs = run.scratch([prep.fast.length, 2], "u32");
-      const fastPairs = new Uint32Array(2 * prep.fast.length);
-      prep.fast.forEach((t, i) => {
-        fastPairs[2 * i] = prep.pairs[2 * t];
-        fastPairs[2 * i + 1] = prep.pairs[2 * t + 1];
-      });
-      gpu.write(pairs, fastPairs);
-      const common = {
-        bits: prep.bits!,
-        pairs,
-        out,
-        nTrials: prep.fast.length,
-        nAttr: s.nAttributes,
-      };
-      if (table) {
-        const llrs = run.scratch([2, s.nAttributes, 2], "f32");
-        gpu.write(llrs, table);
-        scoringTableTrials(run, { ...common, llrs });
-      } else {
-        scoringCosineBits(run, { ...common, dim: s.dim, eps: s.eps });
-      }
+      recordTablePath(run, prep, { trials: paths.table, out });
       await run.submit();
     }
-    const chunk = trialsPerChunk(gpu, s.nAttributes, rowLen);
-    for (let start = 0; start < prep.slow.length; start += chunk) {
-      const trials = prep.slow.slice(start, start + chunk);
-      const { sides, pairs } = gatherSides(prep, trials, rowLen);
+    let first = paths.table.length;
+    const batches = sideTableBatches(prep, paths.sideTable, {
+      maxSides: tablesPerRun(gpu, s.nAttributes),
+      maxTrials: 1 << 20,
+    });
+    for (const batch of batches) {
+      const run = gpu.run("scoring_side_table_trials");
+      recordSideTablePath(run, prep, { trials: batch, out, first });
+      await run.submit();
+      first += batch.length;
+    }
+    const chunk = generalBatch(gpu, s.nAttributes, rowLen);
+    for (let start = 0; start < paths.general.length; start += chunk) {
+      const trials = paths.general.slice(start, start + chunk);
       const run = gpu.run("scoring_trials_chunk");
-      const sideT = run.scratch([sides.length / rowLen, s.nAttributes, s.nCategories], "f32");
-      gpu.write(sideT, sides);
-      const pairT = run.scratch([trials.length, 2], "u32");
-      gpu.write(pairT, pairs);
-      const first = prep.fast.length + start;
-      if (s.kind === "cosine") {
-        // Chunk-local pairs: the kernel writes rows 0 ..< n of a view of out from row `first`,
-        // whose byte offset must be a multiple of 256.
-        const view = first % 32 === 0 ? null : run.scratch([trials.length, 2], "f32");
-        scoringCosineTrials(run, {
-          sides: sideT,
-          pairs: pairT,
-          out: view ?? { buffer: out.buffer, offset: first * 8, size: trials.length * 8 },
-          nTrials: trials.length,
-          nAttr: s.nAttributes,
-          nCat: s.nCategories,
-          dim: s.dim,
-          eps: s.eps,
-        });
-        if (view) run.copy(view, out, trials.length * 8, 0, first * 8);
-      } else {
-        const contrib = run.scratch([trials.length, s.nAttributes, 2], "f32");
-        recordAttributeLlrs(run, scorer, {
-          sides: sideT,
-          pairs: pairT,
-          out: contrib,
-          nTrials: trials.length,
-        });
-        scoringRowSum(run, { x: contrib, out, nRows: trials.length, nCols: s.nAttributes, first });
-      }
+      recordGeneralPath(run, prep, { trials, out, first: first + start });
       await run.submit();
     }
     const values = prep.nTrials > 0 ? await gpu.read(out) : new Float32Array(0);
@@ -324,8 +146,11 @@ export async function scoreTrialPairs(
   trials: TrialPairs,
 ): Promise<Float64Array> {
   const rowLen = scorer.settings.nAttributes * scorer.settings.nCategories;
-  const prep = await prepare(gpu, scorer, pairsSource(trials, rowLen), trials.pairs);
-  return await scorePrepared(gpu, scorer, prep);
+  const prep = await prepareTrials(gpu, scorer, {
+    source: pairsSource(trials, rowLen),
+    pairs: trials.pairs,
+  });
+  return await scorePrepared(gpu, prep);
 }
 
 /** Scores aligned enrolment/test count matrices (trial t = enrol[t] vs test[t]). */
@@ -335,9 +160,235 @@ export async function scoreTrials(
   trials: TrialCounts,
 ): Promise<Float64Array> {
   const rowLen = scorer.settings.nAttributes * scorer.settings.nCategories;
-  const { source, pairs } = countsSource(trials, rowLen);
-  const prep = await prepare(gpu, scorer, source, pairs);
-  return await scorePrepared(gpu, scorer, prep);
+  const prep = await prepareTrials(gpu, scorer, countsSource(trials, rowLen));
+  return await scorePrepared(gpu, prep);
+}
+
+/** The strongest contributions of a range of trials, `[count, 2, k]` (for, then against). */
+export interface TopContributionArrays {
+  /** Attributes per trial and rank, strongest first; -1 past the trial's last one. */
+  attributes: Int32Array;
+  /** Their contributions (0 where the attribute is -1). */
+  llrs: Float64Array;
+}
+
+/** One group of trials of a chunk and its per-attribute rows on the GPU. */
+interface ContributionGroup {
+  trials: number[];
+  contrib: GpuTensor;
+}
+
+/**
+ * Per-attribute LLR contributions of a set of trials, prepared once (sides
+ * validated, bits packed) and computed a chunk at a time: full rows
+ * (`contributions`) or only the k strongest for and against each trial
+ * (`top`). Call `release()` when done. Cosine cannot be explained.
+ *
+ * @example
+ * ```ts ignore
+ * const explainer = await TrialExplainer.open(gpu, scorer, { sides, pairs });
+ * try {
+ *   const top = await explainer.top(5, { start: 0, count: 1000 });
+ * } finally {
+ *   explainer.release();
+ * }
+ * ```
+ */
+export class TrialExplainer {
+  readonly #gpu: Gpu;
+  readonly #prep: Prepared;
+  /** Tables of the summed sides that several trials share, built once (null: per chunk). */
+  #resident: ResidentTables | null;
+
+  private constructor(gpu: Gpu, prep: Prepared, resident: ResidentTables | null) {
+    this.#gpu = gpu;
+    this.#prep = prep;
+    this.#resident = resident;
+  }
+
+  /** Validates the trials (as scoreTrialPairs) and derives what the paths need. */
+  static async open(gpu: Gpu, scorer: Scorer, trials: TrialPairs): Promise<TrialExplainer> {
+    const s = scorer.settings;
+    if (s.kind === "cosine") {
+      throw new Error(
+        "cosine scores do not decompose over attributes (a product of per-column cosines); " +
+          "explanations need an LLR scorer (beta, dna, speech, maxllr)",
+      );
+    }
+    const rowLen = s.nAttributes * s.nCategories;
+    const prep = await prepareTrials(gpu, scorer, {
+      source: pairsSource(trials, rowLen),
+      pairs: trials.pairs,
+    });
+    try {
+      if (s.nCategories === 2) await ensureTable(gpu, scorer);
+      return new TrialExplainer(gpu, prep, await buildResidentTables(gpu, prep));
+    } catch (e) {
+      prep.bits?.release();
+      throw e;
+    }
+  }
+
+  /** Number of trials. */
+  get nTrials(): number {
+    return this.#prep.nTrials;
+  }
+
+  /** Trials per GPU pass: per-attribute rows `[chunk, n, 2]` stay under 64 MiB. */
+  get chunkTrials(): number {
+    return Math.max(
+      32,
+      Math.floor((16 * 1024 * 1024) / (2 * this.#prep.scorer.settings.nAttributes)),
+    );
+  }
+
+  /** `[count, n_attributes]` contributions of trials `start ..< start + count` (row sums = scores). */
+  async contributions(range: { start?: number; count?: number } = {}): Promise<Float64Array> {
+    const [start, count] = this.#range(range);
+    const n = this.#prep.scorer.settings.nAttributes;
+    const result = new Float64Array(count * n);
+    for (let c0 = start; c0 < start + count; c0 += this.chunkTrials) {
+      const c1 = Math.min(start + count, c0 + this.chunkTrials);
+      const run = this.#gpu.run("scoring_explain");
+      const groups = this.#record(run, c0, c1);
+      for (const g of groups) run.read(g.contrib);
+      const outs = await run.submit();
+      groups.forEach((g, gi) => {
+        const o = outs[gi];
+        g.trials.forEach((t, i) => {
+          const row = (t - start) * n;
+          for (let a = 0; a < n; a++) result[row + a] = o[2 * (i * n + a)] + o[2 * (i * n + a) + 1];
+        });
+      });
+    }
+    return result;
+  }
+
+  /**
+   * The k strongest positive and negative contributions of trials
+   * `start ..< start + count`, ranked on the GPU (ties: lower attribute
+   * first, as topContributions), straight from the lookup tables where the
+   * trials take a table path. `k` must pass topContributionsFits.
+   */
+  async top(
+    k: number,
+    range: { start?: number; count?: number } = {},
+  ): Promise<TopContributionArrays> {
+    const prep = this.#prep;
+    const s = prep.scorer.settings;
+    const n = s.nAttributes;
+    if (!topContributionsFits(n, k)) {
+      throw new RangeError(
+        `top contributions: k=${k} is too large for the GPU ranking of ${n} attributes`,
+      );
+    }
+    const [start, count] = this.#range(range);
+    const attributes = new Int32Array(count * 2 * k);
+    const llrs = new Float64Array(count * 2 * k);
+    for (let c0 = start; c0 < start + count; c0 += this.chunkTrials) {
+      const c1 = Math.min(start + count, c0 + this.chunkTrials);
+      const run = this.#gpu.run("scoring_explain_top");
+      const groups: number[][] = [];
+      const rank = (trials: number[], source: TopContributionsSource) => {
+        const m = trials.length;
+        const topAttr = run.scratch([m, 2, k], "u32");
+        const topLlr = run.scratch([m, 2, k, 2], "f32");
+        scoringTopContributions(run, { source, topAttr, topLlr, nTrials: m, nAttr: n, k });
+        run.read(topAttr);
+        run.read(topLlr);
+        groups.push(trials);
+      };
+      const paths = this.#split(c0, c1);
+      if (paths.table.length > 0) {
+        const { pairs, llrs } = uploadTablePath(run, prep, paths.table);
+        rank(paths.table, { table: llrs!, bits: prep.bits!, pairs });
+      }
+      for (const trials of this.#sideTableBatches(paths.sideTable)) {
+        const { tables, lookup } = sideTablesFor(run, prep, { trials, resident: this.#resident });
+        rank(trials, { sideTables: tables, bits: prep.bits!, pairs: lookup });
+      }
+      for (const trials of this.#generalBatches(paths.general)) {
+        const rows = run.scratch([trials.length, n, 2], "f32");
+        recordGeneralPath(run, prep, { trials, out: rows, perAttribute: true });
+        rank(trials, { rows });
+      }
+      const outs = await run.submit();
+      groups.forEach((trials, gi) => {
+        const ids = outs[2 * gi];
+        const vals = outs[2 * gi + 1];
+        trials.forEach((t, i) => {
+          const row = (t - start) * 2 * k;
+          for (let r = 0; r < 2 * k; r++) {
+            const a = ids[i * 2 * k + r];
+            attributes[row + r] = a === NO_ATTRIBUTE ? -1 : a;
+            llrs[row + r] = vals[2 * (i * 2 * k + r)] + vals[2 * (i * 2 * k + r) + 1];
+          }
+        });
+      });
+    }
+    return { attributes, llrs };
+  }
+
+  /** Frees the packed bits and resident tables. */
+  release(): void {
+    this.#prep.bits?.release();
+    this.#prep.bits = null;
+    this.#resident?.tables.release();
+    this.#resident = null;
+  }
+
+  #split(c0: number, c1: number): TrialPaths {
+    const trials = Array.from({ length: c1 - c0 }, (_, i) => c0 + i);
+    return splitPaths(this.#prep, trials, { resident: this.#resident });
+  }
+
+  #range(range: { start?: number; count?: number }): [number, number] {
+    const total = this.#prep.nTrials;
+    const start = range.start ?? 0;
+    const count = range.count ?? total - start;
+    if (
+      !(Number.isInteger(start) && Number.isInteger(count) && start >= 0 && count >= 0) ||
+      start + count > total
+    ) {
+      throw new RangeError(`trials [${start}, ${start + count}) outside [0, ${total})`);
+    }
+    return [start, count];
+  }
+
+  #sideTableBatches(trials: number[]): number[][] {
+    if (this.#resident) return trials.length > 0 ? [trials] : [];
+    return sideTableBatches(this.#prep, trials, {
+      maxSides: tablesPerRun(this.#gpu, this.#prep.scorer.settings.nAttributes),
+      maxTrials: this.chunkTrials,
+    });
+  }
+
+  #generalBatches(trials: number[]): number[][] {
+    const s = this.#prep.scorer.settings;
+    const size = generalBatch(this.#gpu, s.nAttributes, s.nAttributes * s.nCategories);
+    const out: number[][] = [];
+    for (let i = 0; i < trials.length; i += size) out.push(trials.slice(i, i + size));
+    return out;
+  }
+
+  /** Records the per-attribute rows of trials `c0 ..< c1`, one group per path batch. */
+  #record(run: GpuRun, c0: number, c1: number): ContributionGroup[] {
+    const prep = this.#prep;
+    const n = prep.scorer.settings.nAttributes;
+    const paths = this.#split(c0, c1);
+    const groups: ContributionGroup[] = [];
+    const record = (trials: number[], path: typeof recordTablePath) => {
+      const contrib = run.scratch([trials.length, n, 2], "f32");
+      path(run, prep, { trials, out: contrib, perAttribute: true, resident: this.#resident });
+      groups.push({ trials, contrib });
+    };
+    if (paths.table.length > 0) record(paths.table, recordTablePath);
+    for (const batch of this.#sideTableBatches(paths.sideTable)) {
+      record(batch, recordSideTablePath);
+    }
+    for (const batch of this.#generalBatches(paths.general)) record(batch, recordGeneralPath);
+    return groups;
+  }
 }
 
 /**
@@ -350,49 +401,11 @@ export async function explainTrialPairs(
   scorer: Scorer,
   trials: TrialPairs,
 ): Promise<Float64Array> {
-  const s = scorer.settings;
-  if (s.kind === "cosine") {
-    throw new Error(
-      "cosine scores do not decompose over attributes (a product of per-column cosines); " +
-        "explanations need an LLR scorer (beta, dna, speech, maxllr)",
-    );
-  }
-  const rowLen = s.nAttributes * s.nCategories;
-  const prep = await prepare(gpu, scorer, pairsSource(trials, rowLen), trials.pairs);
-  const n = s.nAttributes;
-  const result = new Float64Array(prep.nTrials * n);
+  const explainer = await TrialExplainer.open(gpu, scorer, trials);
   try {
-    if (s.kind === "dna" || s.kind === "speech") {
-      const run = gpu.run("scoring_explain_table");
-      const pairs = run.scratch([prep.nTrials, 2], "u32");
-      gpu.write(pairs, prep.pairs);
-      const llrs = run.scratch([2, n, 2], "f32");
-      gpu.write(llrs, scorer.table!);
-      const out = run.scratch([prep.nTrials, n, 2], "f32");
-      scoringTableTrials(run, {
-        bits: prep.bits!,
-        pairs,
-        llrs,
-        out,
-        nTrials: prep.nTrials,
-        nAttr: n,
-        perAttribute: true,
-      });
-      run.read(out);
-      const [o] = await run.submit();
-      for (let i = 0; i < result.length; i++) result[i] = o[2 * i] + o[2 * i + 1];
-      return result;
-    }
-    const all = Array.from({ length: prep.nTrials }, (_, t) => t);
-    const chunk = trialsPerChunk(gpu, n, rowLen);
-    for (let start = 0; start < all.length; start += chunk) {
-      const trials = all.slice(start, start + chunk);
-      const { sides, pairs } = gatherSides(prep, trials, rowLen);
-      result.set(await attributeLlrs(gpu, scorer, sides, pairs), start * n);
-    }
-    return result;
+    return await explainer.contributions();
   } finally {
-    prep.bits?.release();
+    explainer.release();
   }
 }
 

@@ -8,7 +8,10 @@ import {
   explainTrialPairs,
   scoreTrialPairs,
   scoreTrials,
+  TrialExplainer,
 } from "../../src/scoring/score_trials.ts";
+import type { Scorer } from "../../src/scoring/scorer.ts";
+import { topContributions } from "../../src/scoring/explanations.ts";
 import { scoringBetaAttrLlrRef } from "../../src/reference/scoring_beta_attr_llr.ts";
 import { scoringCosineTrialsRef } from "../../src/reference/scoring_cosine_trials.ts";
 import { scoringMaxllrAttrLlrRef } from "../../src/reference/scoring_maxllr_attr_llr.ts";
@@ -21,8 +24,37 @@ const rowSums = (x: Float64Array, n: number) =>
     (_, t) => x.subarray(t * n, (t + 1) * n).reduce((a, b) => a + b, 0),
   );
 
+/** Per-attribute f64 reference of a beta or maxllr scorer. */
+function attributeRef(scorer: Scorer, sides: Float32Array, pairs: ArrayLike<number>): Float64Array {
+  const p = scorer.params();
+  const nAttr = scorer.settings.nAttributes;
+  if (p.kind === "beta") {
+    return scoringBetaAttrLlrRef(sides, { pairs, alpha: p.alpha, nAttr, nCat: 2 });
+  }
+  assert(p.kind === "maxllr");
+  return scoringMaxllrAttrLlrRef(sides, { pairs, params: p.params, nAttr });
+}
+
+/**
+ * Sides 0-7 single recordings, 8-10 sums of up to 40: trials of every path, the
+ * summed sides shared by several trials in both roles (side tables) or used once.
+ */
+function mixedTrials(rng: Rng, n: number): { sides: Float32Array; pairs: number[] } {
+  const sides = new Float32Array([
+    ...randomBaSides(rng, 8, n),
+    ...randomSummedSides(rng, 3, n, 40),
+  ]);
+  const pairs: number[] = [];
+  for (let i = 0; i < 60; i++) pairs.push(rng.int(0, 8), rng.int(0, 8)); // table
+  for (let i = 0; i < 30; i++) pairs.push(8, rng.int(0, 8)); // side 8 as enrolment
+  for (let i = 0; i < 30; i++) pairs.push(rng.int(0, 8), 9); // side 9 as test
+  pairs.push(10, 3, 8, 9, 9, 10); // side 10 once; summed against summed
+  return { sides, pairs };
+}
+
 Deno.test({
-  name: "scoreTrialPairs() gives the same scores on the table path and the per-attribute path",
+  name:
+    "scoreTrialPairs() and explainTrialPairs() match the float64 references on every path, rows summing to the scores",
   ...GPU_TEST,
   async fn() {
     const gpu = await testGpu();
@@ -31,23 +63,104 @@ Deno.test({
     const rng = new Rng(seed);
     const n = 96;
     const ref = randomReferential(rng, { nSpeakers: 30, nAttr: n, maxRecordings: 100 });
-    const single = randomBaSides(rng, 10, n);
-    // Scores take the table path; explanations of beta and maxllr the per-attribute kernels.
-    const pairs = randomPairs(rng, 50, 10);
+    const { sides, pairs } = mixedTrials(rng, n);
     for (const name of ["beta", "maxllr"] as const) {
+      const what = `${name} seed ${seed}`;
       const scorer = await fitScorer(
         gpu,
         ref,
         scorerConfig(name, { n_attributes: n, n_iterations: 10 }),
       );
-      const fast = await scoreTrialPairs(gpu, scorer, { sides: single, pairs });
-      const explained = await explainTrialPairs(gpu, scorer, { sides: single, pairs });
-      assertClose(
-        fast,
-        rowSums(explained, n),
-        { atol: 2e-5 },
-        `${name} table vs attributes seed ${seed}`,
+      const expected = attributeRef(scorer, sides, pairs);
+      const scores = await scoreTrialPairs(gpu, scorer, { sides, pairs });
+      const explained = await explainTrialPairs(gpu, scorer, { sides, pairs });
+      // Per attribute: the kernels' own parity bounds (sums of up to 40 recordings).
+      assertClose(explained, expected, { atol: 2e-5, rtol: 1e-6 }, `${what} attributes`);
+      assertClose(scores, rowSums(expected, n), { atol: 1e-4 }, `${what} scores`);
+      assertClose(rowSums(explained, n), scores, { atol: 1e-5, rtol: 1e-9 }, `${what} row sums`);
+    }
+  },
+});
+
+Deno.test({
+  name: "explainTrialPairs() side tables give bit for bit the per-attribute kernel's values",
+  ...GPU_TEST,
+  async fn() {
+    const gpu = await testGpu();
+    if (!gpu) return;
+    const seed = freshSeed();
+    const rng = new Rng(seed);
+    const n = 70;
+    const ref = randomReferential(rng, { nSpeakers: 20, nAttr: n, maxRecordings: 60 });
+    const sides = new Float32Array([
+      ...randomBaSides(rng, 4, n),
+      ...randomSummedSides(rng, 2, n, 500),
+    ]);
+    // Sides 4 and 5 each serve three trials (tabulated); alone, a trial takes the general kernel.
+    const pairs = [4, 0, 4, 1, 4, 2, 3, 5, 2, 5, 0, 5];
+    for (const name of ["beta", "maxllr"] as const) {
+      const scorer = await fitScorer(
+        gpu,
+        ref,
+        scorerConfig(name, { n_attributes: n, n_iterations: 5 }),
       );
+      const shared = await explainTrialPairs(gpu, scorer, { sides, pairs });
+      const sharedScores = await scoreTrialPairs(gpu, scorer, { sides, pairs });
+      for (let t = 0; t < pairs.length / 2; t++) {
+        const one = { sides, pairs: pairs.slice(2 * t, 2 * t + 2) };
+        const alone = await explainTrialPairs(gpu, scorer, one);
+        assertEquals(
+          [...shared.subarray(t * n, (t + 1) * n)],
+          [...alone],
+          `${name} trial ${t} seed ${seed}`,
+        );
+        // Same pair additions in the same order: equal sums too.
+        assertEquals(
+          sharedScores[t],
+          (await scoreTrialPairs(gpu, scorer, one))[0],
+          `${name} score ${t}`,
+        );
+      }
+    }
+  },
+});
+
+Deno.test({
+  name: "TrialExplainer.top() ranks like topContributions() on every path and for any range",
+  ...GPU_TEST,
+  async fn() {
+    const gpu = await testGpu();
+    if (!gpu) return;
+    const seed = freshSeed();
+    const rng = new Rng(seed);
+    const n = 64;
+    const ref = randomReferential(rng, { nSpeakers: 20, nAttr: n, maxRecordings: 50 });
+    const { sides, pairs } = mixedTrials(rng, n);
+    const scorer = await fitScorer(
+      gpu,
+      ref,
+      scorerConfig("beta", { n_attributes: n, n_iterations: 5 }),
+    );
+    const explainer = await TrialExplainer.open(gpu, scorer, { sides, pairs });
+    try {
+      const all = await explainer.contributions();
+      const k = 4;
+      for (const [start, count] of [[0, explainer.nTrials], [55, 40], [explainer.nTrials - 1, 1]]) {
+        const top = await explainer.top(k, { start, count });
+        for (let i = 0; i < count; i++) {
+          const t = start + i;
+          const want = topContributions(all.subarray(t * n, (t + 1) * n), k);
+          const list = (side: number) =>
+            Array.from({ length: k }, (_, r) => (t - start) * 2 * k + side * k + r)
+              .filter((j) => top.attributes[j] >= 0)
+              .map((j) => ({ attribute: top.attributes[j], llr: top.llrs[j] }));
+          assertEquals({ for: list(0), against: list(1) }, want, `trial ${t} seed ${seed}`);
+        }
+      }
+      await assertRejects(() => explainer.top(33), RangeError, "k=33");
+      await assertRejects(() => explainer.top(2, { start: 200, count: 5 }), RangeError, "outside");
+    } finally {
+      explainer.release();
     }
   },
 });
