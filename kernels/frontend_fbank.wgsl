@@ -12,16 +12,19 @@
 //   4 range   storage read       array<u32> [n_bins * 2]
 //   5 out     storage read_write array<f32> [n_frames * n_bins]
 //   6 u       uniform            Uniforms {n_frames, frame_start, in_start, in_len, win, shift, n_fft, log2_fft, n_bins, seed, scale, dither, preemph}
-// Workgroup: WG = 64 (override, a power of two <= 256) invocations work on FRAMES (override) consecutive frames,
-//   one after another   Dispatch: ceil(n_frames / FRAMES) over x, folded into y past 65535
-// Numerics: f32; frame mean by a pairwise tree; radix-2 decimation-in-time FFT (n_fft <= 1024) in workgroup
-//   memory; parity atol 2e-4 rtol 2e-5 on log-mel values against the float64 reference given the same tables
+// Workgroup: WG = 8 (override) invocations, one frame each at a time and FRAMES (override) frames each, one after
+//   another (no barriers; the lanes of a SIMD row are frames, so every table index is the same across lanes);
+//   workgroup memory z holds each invocation's n_fft complex values at [i * WG + lane]: Z_SLOTS = WG * n_fft
+//   (override)   Dispatch: ceil(n_frames / (WG * FRAMES)) over x, folded into y past 65535
+// Numerics: f32; frame mean by a running sum; radix-2 decimation-in-time FFT (n_fft <= 1024), its stages done three
+//   at a time on eight values in registers (the same butterflies and twiddles as one stage at a time); parity
+//   atol 2e-4 rtol 2e-5 on log-mel values against the float64 reference given the same tables
 // Reference: src/reference/frontend_fbank.ts
 
-override WG: u32 = 64u;
-override FRAMES: u32 = 4u;
+override WG: u32 = 8u;
+override FRAMES: u32 = 1u;
+override Z_SLOTS: u32 = 4096u;
 
-const MAX_FFT: u32 = 1024u;
 const FLT_EPSILON: f32 = 1.1920928955078125e-07f;
 
 struct Uniforms {
@@ -48,11 +51,13 @@ struct Uniforms {
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;
 @group(0) @binding(6) var<uniform> u: Uniforms;
 
-var<workgroup> re: array<f32, MAX_FFT>;
-var<workgroup> im: array<f32, MAX_FFT>;
-var<workgroup> tw: array<vec2f, 512>;
-var<workgroup> part: array<f32, 256>;
+var<workgroup> z: array<vec2f, Z_SLOTS>;
+var<private> lane: u32;
 
+// Slot of this invocation's complex value i.
+fn zi(i: u32) -> u32 {
+  return i * WG + lane;
+}
 // cos(pi * v) for v in [0, 2]: v = k + r with |r| <= 0.5, Taylor to degree 14 in r.
 fn cos_pi(v: f32) -> f32 {
   let k = round(v);
@@ -90,71 +95,116 @@ fn noise(f: u32, n: u32) -> f32 {
   return sqrt(-2.0f * log(u1)) * cos_pi(2.0f * u2);
 }
 
+// Scaled, dithered sample n of the frame at chunk sample `base` (global frame gf).
+fn sample(base: u32, n: u32, gf: u32) -> f32 {
+  var v = x[min(base + n, u.in_len - 1u)] * u.scale;
+  if (u.dither != 0.0f) { v += u.dither * noise(gf, n); }
+  return v;
+}
+
+fn cmul(a: vec2f, w: vec2f) -> vec2f {
+  return vec2f(a.x * w.x - a.y * w.y, a.x * w.y + a.y * w.x);
+}
+
+// Radix-2 DIT butterfly on registers a (lower) and b.
+fn bf(r: ptr<function, array<vec2f, 8>>, a: u32, b: u32, w: vec2f) {
+  let t = cmul((*r)[b], w);
+  let p = (*r)[a];
+  (*r)[b] = p - t;
+  (*r)[a] = p + t;
+}
+
+// DIT stages s, s + 1, s + 2 on the eight values i0 + t * h (t < 8, h = 2^(s-1), j = i0 mod h, sh = log2_fft - s):
+// stage s + v pairs t with t + 2^v (bit v of t clear) under twiddle index (j + (t mod 2^v) h) << (sh - v).
+fn radix8(i0: u32, h: u32, sh: u32) {
+  var r: array<vec2f, 8>;
+  r[0] = z[zi(i0)];
+  r[1] = z[zi(i0 + h)];
+  r[2] = z[zi(i0 + 2u * h)];
+  r[3] = z[zi(i0 + 3u * h)];
+  r[4] = z[zi(i0 + 4u * h)];
+  r[5] = z[zi(i0 + 5u * h)];
+  r[6] = z[zi(i0 + 6u * h)];
+  r[7] = z[zi(i0 + 7u * h)];
+  let j = i0 & (h - 1u);
+  let w0 = twiddle[j << sh];
+  bf(&r, 0u, 1u, w0);
+  bf(&r, 2u, 3u, w0);
+  bf(&r, 4u, 5u, w0);
+  bf(&r, 6u, 7u, w0);
+  let w10 = twiddle[j << (sh - 1u)];
+  let w11 = twiddle[(j + h) << (sh - 1u)];
+  bf(&r, 0u, 2u, w10);
+  bf(&r, 1u, 3u, w11);
+  bf(&r, 4u, 6u, w10);
+  bf(&r, 5u, 7u, w11);
+  bf(&r, 0u, 4u, twiddle[j << (sh - 2u)]);
+  bf(&r, 1u, 5u, twiddle[(j + h) << (sh - 2u)]);
+  bf(&r, 2u, 6u, twiddle[(j + 2u * h) << (sh - 2u)]);
+  bf(&r, 3u, 7u, twiddle[(j + 3u * h) << (sh - 2u)]);
+  z[zi(i0)] = r[0];
+  z[zi(i0 + h)] = r[1];
+  z[zi(i0 + 2u * h)] = r[2];
+  z[zi(i0 + 3u * h)] = r[3];
+  z[zi(i0 + 4u * h)] = r[4];
+  z[zi(i0 + 5u * h)] = r[5];
+  z[zi(i0 + 6u * h)] = r[6];
+  z[zi(i0 + 7u * h)] = r[7];
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
-  let first_frame = (wid.x + wid.y * nwg.x) * FRAMES;
-  if (first_frame >= u.n_frames) { return; }
-  let half = u.n_fft / 2u;
-  for (var m = lid; m < half; m += WG) { tw[m] = twiddle[m]; }
-  let cols = half + 1u;
-  let frames_here = min(FRAMES, u.n_frames - first_frame);
-  for (var fi = 0u; fi < frames_here; fi++) {
-    let f = first_frame + fi;
-    let global_frame = u.frame_start + f;
-    let base = global_frame * u.shift - u.in_start;
-    // Raw (scaled, dithered) samples go to im[] first; re[] receives the bit-reversed FFT input.
+  lane = lid;
+  let first = (wid.x + wid.y * nwg.x) * WG * FRAMES;
+  let n = u.n_fft;
+  let lm = u.log2_fft;
+  let cols = n / 2u + 1u;
+  for (var fi = 0u; fi < FRAMES; fi++) {
+    let f = first + fi * WG + lid;
+    if (f >= u.n_frames) { break; }
+    let gf = u.frame_start + f;
+    let base = gf * u.shift - u.in_start;
     var s = 0.0f;
-    for (var n = lid; n < u.win; n += WG) {
-      var v = x[min(base + n, u.in_len - 1u)] * u.scale;
-      if (u.dither != 0.0f) { v += u.dither * noise(global_frame, n); }
-      im[n] = v;
-      s += v;
-    }
-    part[lid] = s;
-    workgroupBarrier();
-    for (var w = WG / 2u; w > 0u; w >>= 1u) {
-      if (lid < w) { part[lid] += part[lid + w]; }
-      workgroupBarrier();
-    }
-    let mean = part[0] / f32(u.win);
-    for (var n = lid; n < u.n_fft; n += WG) {
+    for (var k = 0u; k < u.win; k++) { s += sample(base, k, gf); }
+    let mean = s / f32(u.win);
+    // Kaldi's pre-emphasis treats v[-1] as v[0]; the windowed frame goes to bit-reversed slots.
+    var prev = sample(base, 0u, gf) - mean;
+    for (var k = 0u; k < n; k++) {
       var v = 0.0f;
-      if (n < u.win) {
-        let cur = im[n] - mean;
-        let prev = im[max(n, 1u) - 1u] - mean;
-        v = (cur - u.preemph * select(prev, cur, n == 0u)) * window[n];
+      if (k < u.win) {
+        let cur = sample(base, k, gf) - mean;
+        v = (cur - u.preemph * prev) * window[k];
+        prev = cur;
       }
-      re[reverseBits(n) >> (32u - u.log2_fft)] = v;
+      z[zi(reverseBits(k) >> (32u - lm))] = vec2f(v, 0.0f);
     }
-    workgroupBarrier();
-    for (var n = lid; n < u.n_fft; n += WG) { im[n] = 0.0f; }
-    workgroupBarrier();
-    for (var st = 1u; st <= u.log2_fft; st++) {
+    var st = 1u;
+    for (; st + 2u <= lm; st += 3u) {
       let h = 1u << (st - 1u);
-      for (var bf = lid; bf < half; bf += WG) {
-        let j = bf & (h - 1u);
-        let i0 = ((bf >> (st - 1u)) << st) + j;
-        let i1 = i0 + h;
-        let w = tw[j << (u.log2_fft - st)];
-        let xr = re[i1] * w.x - im[i1] * w.y;
-        let xi = re[i1] * w.y + im[i1] * w.x;
-        re[i1] = re[i0] - xr;
-        im[i1] = im[i0] - xi;
-        re[i0] += xr;
-        im[i0] += xi;
+      for (var g = 0u; g < n / 8u; g++) {
+        radix8(((g >> (st - 1u)) << (st + 2u)) + (g & (h - 1u)), h, lm - st);
       }
-      workgroupBarrier();
     }
-    for (var k = lid; k < cols; k += WG) { re[k] = re[k] * re[k] + im[k] * im[k]; }
-    workgroupBarrier();
-    for (var b = lid; b < u.n_bins; b += WG) {
+    for (; st <= lm; st++) {
+      let h = 1u << (st - 1u);
+      for (var i = 0u; i < n / 2u; i++) {
+        let j = i & (h - 1u);
+        let i0 = ((i >> (st - 1u)) << st) + j;
+        let t = cmul(z[zi(i0 + h)], twiddle[j << (lm - st)]);
+        let a = z[zi(i0)];
+        z[zi(i0 + h)] = a - t;
+        z[zi(i0)] = a + t;
+      }
+    }
+    for (var b = 0u; b < u.n_bins; b++) {
       var acc = 0.0f;
       let row = b * cols;
-      for (var k = range[2u * b]; k < range[2u * b + 1u]; k++) { acc += bank[row + k] * re[k]; }
+      for (var k = range[2u * b]; k < range[2u * b + 1u]; k++) {
+        let c = z[zi(k)];
+        acc += bank[row + k] * (c.x * c.x + c.y * c.y);
+      }
       out[f * u.n_bins + b] = log(max(acc, FLT_EPSILON));
     }
-    // The next frame overwrites re[] and im[].
-    workgroupBarrier();
   }
 }

@@ -51,34 +51,26 @@ export const FRONTEND_FBANK = defineKernel({
     dither: d.f32,
     preemph: d.f32,
   }),
-  overrides: { WG: 64, FRAMES: 4 },
+  overrides: { WG: 8, FRAMES: 1, Z_SLOTS: 4096 },
 });
 
-/** Kernel variant: invocations per workgroup and frames each workgroup handles. */
+/** Kernel variant: frames per workgroup (one per invocation) and frames each invocation handles. */
 export interface FbankVariant {
-  /** Invocations per workgroup, a power of two <= 256. */
+  /** Invocations per workgroup, each on its own frame; capped so that wg x nFft complex values fit workgroup memory. */
   wg: number;
-  /** Consecutive frames per workgroup (amortises the twiddle table). */
+  /** Frames each invocation handles, one after another. */
   frames: number;
 }
 
 /**
- * Variants per adapter family: on llvmpipe 8 invocations x 8 frames measured fastest
- * (bench/frontend_bench.ts); the hardware choice is a conventional untuned default.
+ * Variants per adapter family: on llvmpipe a workgroup is one 8-lane SIMD row, so 8 invocations
+ * (bench/frontend_bench.ts); the hardware choice is a conventional untuned default. The default wg
+ * shrinks to what the adapter's workgroup memory holds (wg x nFft x 8 bytes).
  */
 export const FBANK_VARIANTS: Record<"software" | "hardware", FbankVariant> = {
-  software: { wg: 8, frames: 8 },
-  hardware: { wg: 64, frames: 1 },
+  software: { wg: 8, frames: 1 },
+  hardware: { wg: 4, frames: 1 },
 };
-
-/** FFT bins under the widest (highest) triangle of the mel bank, plus slack. */
-function widestMelBin(plan: FbankPlan): number {
-  const mel = (f: number) => 1127 * Math.log(1 + f / 700);
-  const hz = (m: number) => 700 * (Math.exp(m / 1127) - 1);
-  const top = mel(plan.highFreq);
-  const delta = (top - mel(plan.lowFreq)) / (plan.nBins + 1);
-  return Math.ceil((hz(top) - hz(top - 2 * delta)) * plan.nFft / plan.sampleRate) + 2;
-}
 
 /** Options of frontendFbank. */
 export interface FrontendFbankOptions extends Partial<FbankVariant> {
@@ -107,10 +99,18 @@ export function frontendFbank(
 ): void {
   const { plan, window, twiddle, bank, range } = options;
   const variant = FBANK_VARIANTS[run.gpu.profile];
-  const wg = options.wg ?? variant.wg;
+  const memory = run.gpu.limits.maxComputeWorkgroupStorageSize;
+  const fits = Math.floor(memory / (8 * plan.nFft));
+  const wg = options.wg ?? Math.max(1, Math.min(variant.wg, fits));
   const frames = options.frames ?? variant.frames;
-  if (!Number.isInteger(Math.log2(wg)) || wg > 256) {
-    throw new RangeError(`frontendFbank: wg ${wg} must be a power of two <= 256`);
+  if (!Number.isInteger(wg) || wg < 1 || wg > 256 || wg > fits) {
+    throw new RangeError(
+      `frontendFbank: wg ${wg} must be an integer in 1..${Math.min(256, fits)} ` +
+        `(${wg} x ${plan.nFft} complex values must fit ${memory} bytes of workgroup memory)`,
+    );
+  }
+  if (!Number.isInteger(frames) || frames < 1) {
+    throw new RangeError(`frontendFbank: frames ${frames} must be a positive integer`);
   }
   const nSamples = options.nSamples ?? x.size;
   if (nSamples > x.size) throw new RangeError(`frontendFbank: nSamples exceeds x (${x.size})`);
@@ -134,14 +134,13 @@ export function frontendFbank(
   }
   // llvmpipe ends an invocation's loops after 65535 iterations in total: refuse variants that
   // would be cut short instead of returning truncated frames.
-  const per = (n: number) => Math.ceil(n / wg);
-  const perFrame = per(plan.win) + Math.log2(wg) + 2 * per(plan.nFft) +
-    plan.log2Fft * per(plan.nFft / 2) + per(plan.nFft / 2 + 1) +
-    per(plan.nBins) * widestMelBin(plan);
-  if (frames * perFrame + per(plan.nFft / 2) > MAX_LOOP_ITERATIONS) {
+  const passes = Math.floor(plan.log2Fft / 3);
+  const perFrame = 2 * plan.win + plan.nFft + passes * (plan.nFft / 8) +
+    (plan.log2Fft - 3 * passes) * (plan.nFft / 2) + plan.nBins + 2 * (plan.nFft / 2 + 1);
+  if (frames * perFrame > MAX_LOOP_ITERATIONS) {
     throw new RangeError(
-      `frontendFbank: ${frames} frames per workgroup of ${wg} need ~${frames * perFrame} loop ` +
-        `iterations per invocation, over ${MAX_LOOP_ITERATIONS}; use fewer frames or a larger wg`,
+      `frontendFbank: ${frames} frames per invocation need ~${frames * perFrame} loop ` +
+        `iterations per invocation, over ${MAX_LOOP_ITERATIONS}; use fewer frames`,
     );
   }
   const limit = options.maxBindingElements ?? run.gpu.bindingChunkElements(ALIGN_ELEMENTS);
@@ -176,8 +175,8 @@ export function frontendFbank(
         dither: plan.dither,
         preemph: plan.preemph,
       },
-      workgroups: workgroupsFor(count, frames),
-      overrides: { WG: wg, FRAMES: frames },
+      workgroups: workgroupsFor(count, wg * frames),
+      overrides: { WG: wg, FRAMES: frames, Z_SLOTS: wg * plan.nFft },
     });
   }
 }

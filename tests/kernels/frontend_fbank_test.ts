@@ -57,33 +57,34 @@ Deno.test({
     const seed = freshSeed();
     const rng = new Rng(seed);
     const cases: Array<{ options: FeatureOptions; wg: number; frames: number; count: number }> = [];
-    // Frame counts 1, F-1, F, F+1 per workgroup of F frames, across variants and windows.
-    for (const [wg, f] of [[8, 8], [64, 1], [256, 2], [1, 3]]) {
-      for (const count of [1, f - 1, f, f + 1].filter((c) => c > 0)) {
+    // Frame counts 1, F-1, F, F+1 per workgroup of F = wg x frames frames, across variants and windows.
+    for (const [wg, f] of [[8, 1], [8, 3], [4, 2], [1, 3]]) {
+      const perGroup = wg * f;
+      for (const count of [1, perGroup - 1, perGroup, perGroup + 1].filter((c) => c > 0)) {
         cases.push({ options: { windowType: "hamming" }, wg, frames: f, count });
       }
     }
     cases.push({
       options: { windowType: "povey", dither: 1, seed: 7 },
-      wg: 16,
+      wg: 8,
       frames: 4,
       count: 9,
     });
     cases.push({
       options: { windowType: "hanning", numMelBins: 40, frameLength: 20, frameShift: 8 },
-      wg: 32,
+      wg: 2,
       frames: 2,
       count: 5,
     });
     cases.push({
       options: { windowType: "blackman", numMelBins: 23, frameLength: 50 },
-      wg: 64,
+      wg: 4,
       frames: 1,
       count: 3,
     });
     cases.push({
       options: { windowType: "rectangular", numMelBins: 8, frameLength: 2, frameShift: 1 },
-      wg: 4,
+      wg: 64,
       frames: 3,
       count: 11,
     });
@@ -112,7 +113,7 @@ Deno.test({
     const plan = planFbank({ frameLength: 2, frameShift: 1, numMelBins: 8, dither: 0.5, seed: 3 });
     const count = 65536;
     const x = testSignal(rng, plan.win + (count - 1) * plan.shift);
-    const got = await runFbank(gpu, x, plan, { wg: 8, frames: 1 });
+    const got = await runFbank(gpu, x, plan, { wg: 1, frames: 1 });
     const tables = hostTables(plan);
     for (const [start, end] of [[0, 3], [65533, 65536]]) {
       const want = frontendFbankRef(x, plan, tables, { start, end });
@@ -239,6 +240,12 @@ Deno.test({
       () => frontendFbank(run, x, out, { ...fbankTablesOn(gpu, plan), plan, wg: 1, frames: 64 }),
       RangeError,
       "65535",
+    );
+    // 64 frames of 512 complex values need 256 KiB of workgroup memory.
+    assertThrows(
+      () => frontendFbank(run, x, out, { ...fbankTablesOn(gpu, plan), plan, wg: 64, frames: 1 }),
+      RangeError,
+      "workgroup memory",
     );
     await run.submit();
     x.release();
