@@ -13,10 +13,9 @@
 //   5 out     storage read_write array<f32> [n_frames * n_bins]
 //   6 u       uniform            Uniforms {n_frames, frame_start, in_start, in_len, win, shift, n_fft, log2_fft, n_bins, seed, scale, dither, preemph}
 // Workgroup: WG = 8 (override) invocations, one frame each at a time and FRAMES (override) frames each, one after
-//   another (no barriers or shared memory; the lanes of a SIMD row are frames, so every table index is the same
-//   across lanes); each invocation's n_fft complex values live in a private array (llvmpipe reads and writes it
-//   lane-parallel, where per-lane workgroup slots cost a scalar access per lane)
-//   Dispatch: ceil(n_frames / (WG * FRAMES)) over x, folded into y past 65535
+//   another (no barriers; the lanes of a SIMD row are frames, so every table index is the same across lanes);
+//   workgroup memory z holds each invocation's n_fft complex values at [i * WG + lane]: Z_SLOTS = WG * n_fft
+//   (override)   Dispatch: ceil(n_frames / (WG * FRAMES)) over x, folded into y past 65535
 // Numerics: f32; frame mean by a running sum; radix-2 decimation-in-time FFT (n_fft <= 1024), its stages done three
 //   at a time on eight values in registers (the same butterflies and twiddles as one stage at a time); parity
 //   atol 2e-4 rtol 2e-5 on log-mel values against the float64 reference given the same tables
@@ -24,8 +23,7 @@
 
 override WG: u32 = 8u;
 override FRAMES: u32 = 1u;
-
-const MAX_FFT: u32 = 1024u;
+override Z_SLOTS: u32 = 4096u;
 
 const FLT_EPSILON: f32 = 1.1920928955078125e-07f;
 
@@ -53,7 +51,13 @@ struct Uniforms {
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;
 @group(0) @binding(6) var<uniform> u: Uniforms;
 
-var<private> z: array<vec2f, MAX_FFT>;
+var<workgroup> z: array<vec2f, Z_SLOTS>;
+var<private> lane: u32;
+
+// Slot of this invocation's complex value i.
+fn zi(i: u32) -> u32 {
+  return i * WG + lane;
+}
 // cos(pi * v) for v in [0, 2]: v = k + r with |r| <= 0.5, Taylor to degree 14 in r.
 fn cos_pi(v: f32) -> f32 {
   let k = round(v);
@@ -114,14 +118,14 @@ fn bf(r: ptr<function, array<vec2f, 8>>, a: u32, b: u32, w: vec2f) {
 // stage s + v pairs t with t + 2^v (bit v of t clear) under twiddle index (j + (t mod 2^v) h) << (sh - v).
 fn radix8(i0: u32, h: u32, sh: u32) {
   var r: array<vec2f, 8>;
-  r[0] = z[i0];
-  r[1] = z[i0 + h];
-  r[2] = z[i0 + 2u * h];
-  r[3] = z[i0 + 3u * h];
-  r[4] = z[i0 + 4u * h];
-  r[5] = z[i0 + 5u * h];
-  r[6] = z[i0 + 6u * h];
-  r[7] = z[i0 + 7u * h];
+  r[0] = z[zi(i0)];
+  r[1] = z[zi(i0 + h)];
+  r[2] = z[zi(i0 + 2u * h)];
+  r[3] = z[zi(i0 + 3u * h)];
+  r[4] = z[zi(i0 + 4u * h)];
+  r[5] = z[zi(i0 + 5u * h)];
+  r[6] = z[zi(i0 + 6u * h)];
+  r[7] = z[zi(i0 + 7u * h)];
   let j = i0 & (h - 1u);
   let w0 = twiddle[j << sh];
   bf(&r, 0u, 1u, w0);
@@ -138,19 +142,20 @@ fn radix8(i0: u32, h: u32, sh: u32) {
   bf(&r, 1u, 5u, twiddle[(j + h) << (sh - 2u)]);
   bf(&r, 2u, 6u, twiddle[(j + 2u * h) << (sh - 2u)]);
   bf(&r, 3u, 7u, twiddle[(j + 3u * h) << (sh - 2u)]);
-  z[i0] = r[0];
-  z[i0 + h] = r[1];
-  z[i0 + 2u * h] = r[2];
-  z[i0 + 3u * h] = r[3];
-  z[i0 + 4u * h] = r[4];
-  z[i0 + 5u * h] = r[5];
-  z[i0 + 6u * h] = r[6];
-  z[i0 + 7u * h] = r[7];
+  z[zi(i0)] = r[0];
+  z[zi(i0 + h)] = r[1];
+  z[zi(i0 + 2u * h)] = r[2];
+  z[zi(i0 + 3u * h)] = r[3];
+  z[zi(i0 + 4u * h)] = r[4];
+  z[zi(i0 + 5u * h)] = r[5];
+  z[zi(i0 + 6u * h)] = r[6];
+  z[zi(i0 + 7u * h)] = r[7];
 }
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
+  lane = lid;
   let first = (wid.x + wid.y * nwg.x) * WG * FRAMES;
   let n = u.n_fft;
   let lm = u.log2_fft;
@@ -172,7 +177,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         v = (cur - u.preemph * prev) * window[k];
         prev = cur;
       }
-      z[reverseBits(k) >> (32u - lm)] = vec2f(v, 0.0f);
+      z[zi(reverseBits(k) >> (32u - lm))] = vec2f(v, 0.0f);
     }
     var st = 1u;
     for (; st + 2u <= lm; st += 3u) {
@@ -186,17 +191,17 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       for (var i = 0u; i < n / 2u; i++) {
         let j = i & (h - 1u);
         let i0 = ((i >> (st - 1u)) << st) + j;
-        let t = cmul(z[i0 + h], twiddle[j << (lm - st)]);
-        let a = z[i0];
-        z[i0 + h] = a - t;
-        z[i0] = a + t;
+        let t = cmul(z[zi(i0 + h)], twiddle[j << (lm - st)]);
+        let a = z[zi(i0)];
+        z[zi(i0 + h)] = a - t;
+        z[zi(i0)] = a + t;
       }
     }
     for (var b = 0u; b < u.n_bins; b++) {
       var acc = 0.0f;
       let row = b * cols;
       for (var k = range[2u * b]; k < range[2u * b + 1u]; k++) {
-        let c = z[k];
+        let c = z[zi(k)];
         acc += bank[row + k] * (c.x * c.x + c.y * c.y);
       }
       out[f * u.n_bins + b] = log(max(acc, FLT_EPSILON));

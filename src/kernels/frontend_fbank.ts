@@ -51,12 +51,12 @@ export const FRONTEND_FBANK = defineKernel({
     dither: d.f32,
     preemph: d.f32,
   }),
-  overrides: { WG: 8, FRAMES: 1 },
+  overrides: { WG: 8, FRAMES: 1, Z_SLOTS: 4096 },
 });
 
 /** Kernel variant: frames per workgroup (one per invocation) and frames each invocation handles. */
 export interface FbankVariant {
-  /** Invocations per workgroup (1..256), each on its own frame. */
+  /** Invocations per workgroup, each on its own frame; capped so that wg x nFft complex values fit workgroup memory. */
   wg: number;
   /** Frames each invocation handles, one after another. */
   frames: number;
@@ -64,11 +64,12 @@ export interface FbankVariant {
 
 /**
  * Variants per adapter family: on llvmpipe a workgroup is one 8-lane SIMD row, so 8 invocations
- * (bench/frontend_bench.ts); the hardware choice is a conventional untuned default.
+ * (bench/frontend_bench.ts); the hardware choice is a conventional untuned default. The default wg
+ * shrinks to what the adapter's workgroup memory holds (wg x nFft x 8 bytes).
  */
 export const FBANK_VARIANTS: Record<"software" | "hardware", FbankVariant> = {
   software: { wg: 8, frames: 1 },
-  hardware: { wg: 64, frames: 1 },
+  hardware: { wg: 4, frames: 1 },
 };
 
 /** Options of frontendFbank. */
@@ -98,10 +99,15 @@ export function frontendFbank(
 ): void {
   const { plan, window, twiddle, bank, range } = options;
   const variant = FBANK_VARIANTS[run.gpu.profile];
-  const wg = options.wg ?? variant.wg;
+  const memory = run.gpu.limits.maxComputeWorkgroupStorageSize;
+  const fits = Math.floor(memory / (8 * plan.nFft));
+  const wg = options.wg ?? Math.max(1, Math.min(variant.wg, fits));
   const frames = options.frames ?? variant.frames;
-  if (!Number.isInteger(wg) || wg < 1 || wg > 256) {
-    throw new RangeError(`frontendFbank: wg ${wg} must be an integer in 1..256`);
+  if (!Number.isInteger(wg) || wg < 1 || wg > 256 || wg > fits) {
+    throw new RangeError(
+      `frontendFbank: wg ${wg} must be an integer in 1..${Math.min(256, fits)} ` +
+        `(${wg} x ${plan.nFft} complex values must fit ${memory} bytes of workgroup memory)`,
+    );
   }
   if (!Number.isInteger(frames) || frames < 1) {
     throw new RangeError(`frontendFbank: frames ${frames} must be a positive integer`);
@@ -170,7 +176,7 @@ export function frontendFbank(
         preemph: plan.preemph,
       },
       workgroups: workgroupsFor(count, wg * frames),
-      overrides: { WG: wg, FRAMES: frames },
+      overrides: { WG: wg, FRAMES: frames, Z_SLOTS: wg * plan.nFft },
     });
   }
 }
