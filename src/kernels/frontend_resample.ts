@@ -16,43 +16,7 @@ import {
   workgroupsFor,
 } from "../gpu/mod.ts";
 import { resampledLength, type ResamplePlan } from "../frontend/resample_plan.ts";
-import {
-  ALIGN_ELEMENTS,
-  bindingSlice,
-  floorTo,
-  MAX_LOOP_ITERATIONS,
-} from "../frontend/binding_slice.ts";
-
-/**
- * Input samples one block-mode invocation can hold (MAX_WINDOW in the kernel): small, because Mesa
- * compiles each indexed access of a private array into a search over its elements.
- */
-const MAX_WINDOW = 128;
-
-/** Outputs a block-mode invocation aims for: enough to amortise its window copy. */
-const BLOCK_OUTPUTS = 64;
-
-/** Loop iterations one block-mode invocation runs (bounded by the full tap count). */
-function blockLoops(plan: ResamplePlan, blocks: number): number {
-  const window = (blocks - 1) * plan.rateIn + plan.taps;
-  return window + blocks * plan.rateOut * (1 + plan.taps);
-}
-
-function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
-
-/**
- * Blocks per invocation in block mode for `plan` (0 when its window would not fit
- * MAX_WINDOW or its loops would overrun llvmpipe's budget).
- */
-export function resampleBlocks(plan: ResamplePlan): number {
-  const fit = Math.floor((MAX_WINDOW - plan.taps) / plan.rateIn) + 1;
-  const blocks = Math.min(Math.max(1, Math.floor(BLOCK_OUTPUTS / plan.rateOut)), fit);
-  if (blocks < 1) return 0;
-  return blockLoops(plan, blocks) <= MAX_LOOP_ITERATIONS ? blocks : 0;
-}
+import { ALIGN_ELEMENTS, bindingSlice, floorTo } from "../frontend/binding_slice.ts";
 
 /** Kernel spec of frontend_resample. */
 export const FRONTEND_RESAMPLE = defineKernel({
@@ -75,7 +39,6 @@ export const FRONTEND_RESAMPLE = defineKernel({
     rate_out: d.u32,
     width: d.u32,
     taps: d.u32,
-    blocks: d.u32,
   }),
   overrides: { WG: 256 },
 });
@@ -90,14 +53,8 @@ export interface FrontendResampleOptions {
   plan: ResamplePlan;
   /** Input samples (default: all of x). */
   nIn?: number;
-  /** Workgroup size variant (default 256; 64 in block mode). */
+  /** Workgroup size variant (default 256). */
   wg?: number;
-  /**
-   * Blocks of rateOut outputs per invocation (default resampleBlocks(plan); 0: one output per
-   * invocation). Block mode needs chunks that start on a block boundary; when the binding limit
-   * leaves none, it falls back to one output per invocation.
-   */
-  blocks?: number;
   /** Largest elements per binding (default: the adapter's limit; tests lower it to force chunks). */
   maxBindingElements?: number;
 }
@@ -110,6 +67,7 @@ export function frontendResample(
   options: FrontendResampleOptions,
 ): void {
   const { plan, bank, spans } = options;
+  const wg = options.wg ?? 256;
   const nIn = options.nIn ?? x.size;
   const nOut = resampledLength(nIn, plan);
   if (nIn > x.size) throw new RangeError(`frontendResample: nIn ${nIn} exceeds x (${x.size})`);
@@ -121,35 +79,7 @@ export function frontendResample(
   const limit = options.maxBindingElements ?? run.gpu.bindingChunkElements(ALIGN_ELEMENTS);
   // Outputs per chunk such that the input span (plus filter and alignment slack) fits one binding.
   const span = (limit - plan.taps - 2 * ALIGN_ELEMENTS) * plan.rateOut / plan.rateIn;
-  let blocks = options.blocks ?? resampleBlocks(plan);
-  if (!Number.isInteger(blocks) || blocks < 0) {
-    throw new RangeError(`frontendResample: blocks ${blocks} must be a non-negative integer`);
-  }
-  if (blocks > 0) {
-    const window = (blocks - 1) * plan.rateIn + plan.taps;
-    if (window > MAX_WINDOW) {
-      throw new RangeError(
-        `frontendResample: ${blocks} blocks read ${window} samples, over ${MAX_WINDOW}`,
-      );
-    }
-    if (blockLoops(plan, blocks) > MAX_LOOP_ITERATIONS) {
-      throw new RangeError(
-        `frontendResample: ${blocks} blocks need ~${blockLoops(plan, blocks)} loop iterations ` +
-          `per invocation, over ${MAX_LOOP_ITERATIONS} (65535 in llvmpipe); use fewer blocks`,
-      );
-    }
-  }
-  // Chunks start at multiples of `step` outputs: aligned bindings and, in block mode, whole blocks.
-  const perBlock = blocks * plan.rateOut;
-  let step = blocks > 0
-    ? perBlock / gcd(perBlock, ALIGN_ELEMENTS) * ALIGN_ELEMENTS
-    : ALIGN_ELEMENTS;
-  if (Math.min(limit, span) < step) {
-    blocks = 0;
-    step = ALIGN_ELEMENTS;
-  }
-  const wg = options.wg ?? (blocks > 0 ? 64 : 256);
-  const perChunk = floorTo(Math.min(limit, span), step);
+  const perChunk = floorTo(Math.min(limit, span), ALIGN_ELEMENTS);
   for (let j0 = 0; j0 < nOut; j0 += perChunk) {
     const count = Math.min(perChunk, nOut - j0);
     const firstIn = Math.floor(j0 / plan.rateOut) * plan.rateIn - plan.width;
@@ -174,9 +104,8 @@ export function frontendResample(
         rate_out: plan.rateOut,
         width: plan.width,
         taps: plan.taps,
-        blocks,
       },
-      workgroups: workgroupsFor(blocks > 0 ? Math.ceil(count / perBlock) : count, wg),
+      workgroups: workgroupsFor(count, wg),
       overrides: { WG: wg },
     });
   }
