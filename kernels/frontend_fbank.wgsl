@@ -16,9 +16,10 @@
 //   another (no barriers; the lanes of a SIMD row are frames, so every table index is the same across lanes);
 //   workgroup memory z holds each invocation's n_fft complex values at [i * WG + lane]: Z_SLOTS = WG * n_fft
 //   (override)   Dispatch: ceil(n_frames / (WG * FRAMES)) over x, folded into y past 65535
-// Numerics: f32; frame mean by a running sum; radix-2 decimation-in-time FFT (n_fft <= 1024), its stages done three
-//   at a time on eight values in registers (the same butterflies and twiddles as one stage at a time); parity
-//   atol 2e-4 rtol 2e-5 on log-mel values against the float64 reference given the same tables
+// Numerics: f32; frame mean by a running sum; radix-2 decimation-in-time FFT (n_fft <= 1024), its stages done five,
+//   four or three at a time on 32, 16 or 8 values in registers, the rest one at a time (the same butterflies and
+//   twiddles as one stage at a time); parity atol 2e-4 rtol 2e-5 on log-mel values against the float64 reference
+//   given the same tables
 // Reference: src/reference/frontend_fbank.ts
 
 override WG: u32 = 8u;
@@ -106,15 +107,7 @@ fn cmul(a: vec2f, w: vec2f) -> vec2f {
   return vec2f(a.x * w.x - a.y * w.y, a.x * w.y + a.y * w.x);
 }
 
-// Radix-2 DIT butterfly on registers a (lower) and b.
-fn bf(r: ptr<function, array<vec2f, 8>>, a: u32, b: u32, w: vec2f) {
-  let t = cmul((*r)[b], w);
-  let p = (*r)[a];
-  (*r)[b] = p - t;
-  (*r)[a] = p + t;
-}
-
-// DIT stages s, s + 1, s + 2 on the eight values i0 + t * h (t < 8, h = 2^(s-1), j = i0 mod h, sh = log2_fft - s):
+// DIT stages s .. s + 2 on the 8 values i0 + t * h (t < 8, h = 2^(s-1), j = i0 mod h, sh = log2_fft - s):
 // stage s + v pairs t with t + 2^v (bit v of t clear) under twiddle index (j + (t mod 2^v) h) << (sh - v).
 fn radix8(i0: u32, h: u32, sh: u32) {
   var r: array<vec2f, 8>;
@@ -127,21 +120,25 @@ fn radix8(i0: u32, h: u32, sh: u32) {
   r[6] = z[zi(i0 + 6u * h)];
   r[7] = z[zi(i0 + 7u * h)];
   let j = i0 & (h - 1u);
-  let w0 = twiddle[j << sh];
-  bf(&r, 0u, 1u, w0);
-  bf(&r, 2u, 3u, w0);
-  bf(&r, 4u, 5u, w0);
-  bf(&r, 6u, 7u, w0);
-  let w10 = twiddle[j << (sh - 1u)];
-  let w11 = twiddle[(j + h) << (sh - 1u)];
-  bf(&r, 0u, 2u, w10);
-  bf(&r, 1u, 3u, w11);
-  bf(&r, 4u, 6u, w10);
-  bf(&r, 5u, 7u, w11);
-  bf(&r, 0u, 4u, twiddle[j << (sh - 2u)]);
-  bf(&r, 1u, 5u, twiddle[(j + h) << (sh - 2u)]);
-  bf(&r, 2u, 6u, twiddle[(j + 2u * h) << (sh - 2u)]);
-  bf(&r, 3u, 7u, twiddle[(j + 3u * h) << (sh - 2u)]);
+  let w0_0 = twiddle[j << sh];
+  { let t = cmul(r[1], w0_0); let q = r[0]; r[1] = q - t; r[0] = q + t; }
+  { let t = cmul(r[3], w0_0); let q = r[2]; r[3] = q - t; r[2] = q + t; }
+  { let t = cmul(r[5], w0_0); let q = r[4]; r[5] = q - t; r[4] = q + t; }
+  { let t = cmul(r[7], w0_0); let q = r[6]; r[7] = q - t; r[6] = q + t; }
+  let w1_0 = twiddle[j << (sh - 1u)];
+  let w1_1 = twiddle[(j + h) << (sh - 1u)];
+  { let t = cmul(r[2], w1_0); let q = r[0]; r[2] = q - t; r[0] = q + t; }
+  { let t = cmul(r[3], w1_1); let q = r[1]; r[3] = q - t; r[1] = q + t; }
+  { let t = cmul(r[6], w1_0); let q = r[4]; r[6] = q - t; r[4] = q + t; }
+  { let t = cmul(r[7], w1_1); let q = r[5]; r[7] = q - t; r[5] = q + t; }
+  let w2_0 = twiddle[j << (sh - 2u)];
+  let w2_1 = twiddle[(j + h) << (sh - 2u)];
+  let w2_2 = twiddle[(j + 2u * h) << (sh - 2u)];
+  let w2_3 = twiddle[(j + 3u * h) << (sh - 2u)];
+  { let t = cmul(r[4], w2_0); let q = r[0]; r[4] = q - t; r[0] = q + t; }
+  { let t = cmul(r[5], w2_1); let q = r[1]; r[5] = q - t; r[1] = q + t; }
+  { let t = cmul(r[6], w2_2); let q = r[2]; r[6] = q - t; r[2] = q + t; }
+  { let t = cmul(r[7], w2_3); let q = r[3]; r[7] = q - t; r[3] = q + t; }
   z[zi(i0)] = r[0];
   z[zi(i0 + h)] = r[1];
   z[zi(i0 + 2u * h)] = r[2];
@@ -150,6 +147,274 @@ fn radix8(i0: u32, h: u32, sh: u32) {
   z[zi(i0 + 5u * h)] = r[5];
   z[zi(i0 + 6u * h)] = r[6];
   z[zi(i0 + 7u * h)] = r[7];
+}
+
+// DIT stages s .. s + 3 on the 16 values i0 + t * h (t < 16, h = 2^(s-1), j = i0 mod h, sh = log2_fft - s):
+// stage s + v pairs t with t + 2^v (bit v of t clear) under twiddle index (j + (t mod 2^v) h) << (sh - v).
+fn radix16(i0: u32, h: u32, sh: u32) {
+  var r: array<vec2f, 16>;
+  r[0] = z[zi(i0)];
+  r[1] = z[zi(i0 + h)];
+  r[2] = z[zi(i0 + 2u * h)];
+  r[3] = z[zi(i0 + 3u * h)];
+  r[4] = z[zi(i0 + 4u * h)];
+  r[5] = z[zi(i0 + 5u * h)];
+  r[6] = z[zi(i0 + 6u * h)];
+  r[7] = z[zi(i0 + 7u * h)];
+  r[8] = z[zi(i0 + 8u * h)];
+  r[9] = z[zi(i0 + 9u * h)];
+  r[10] = z[zi(i0 + 10u * h)];
+  r[11] = z[zi(i0 + 11u * h)];
+  r[12] = z[zi(i0 + 12u * h)];
+  r[13] = z[zi(i0 + 13u * h)];
+  r[14] = z[zi(i0 + 14u * h)];
+  r[15] = z[zi(i0 + 15u * h)];
+  let j = i0 & (h - 1u);
+  let w0_0 = twiddle[j << sh];
+  { let t = cmul(r[1], w0_0); let q = r[0]; r[1] = q - t; r[0] = q + t; }
+  { let t = cmul(r[3], w0_0); let q = r[2]; r[3] = q - t; r[2] = q + t; }
+  { let t = cmul(r[5], w0_0); let q = r[4]; r[5] = q - t; r[4] = q + t; }
+  { let t = cmul(r[7], w0_0); let q = r[6]; r[7] = q - t; r[6] = q + t; }
+  { let t = cmul(r[9], w0_0); let q = r[8]; r[9] = q - t; r[8] = q + t; }
+  { let t = cmul(r[11], w0_0); let q = r[10]; r[11] = q - t; r[10] = q + t; }
+  { let t = cmul(r[13], w0_0); let q = r[12]; r[13] = q - t; r[12] = q + t; }
+  { let t = cmul(r[15], w0_0); let q = r[14]; r[15] = q - t; r[14] = q + t; }
+  let w1_0 = twiddle[j << (sh - 1u)];
+  let w1_1 = twiddle[(j + h) << (sh - 1u)];
+  { let t = cmul(r[2], w1_0); let q = r[0]; r[2] = q - t; r[0] = q + t; }
+  { let t = cmul(r[3], w1_1); let q = r[1]; r[3] = q - t; r[1] = q + t; }
+  { let t = cmul(r[6], w1_0); let q = r[4]; r[6] = q - t; r[4] = q + t; }
+  { let t = cmul(r[7], w1_1); let q = r[5]; r[7] = q - t; r[5] = q + t; }
+  { let t = cmul(r[10], w1_0); let q = r[8]; r[10] = q - t; r[8] = q + t; }
+  { let t = cmul(r[11], w1_1); let q = r[9]; r[11] = q - t; r[9] = q + t; }
+  { let t = cmul(r[14], w1_0); let q = r[12]; r[14] = q - t; r[12] = q + t; }
+  { let t = cmul(r[15], w1_1); let q = r[13]; r[15] = q - t; r[13] = q + t; }
+  let w2_0 = twiddle[j << (sh - 2u)];
+  let w2_1 = twiddle[(j + h) << (sh - 2u)];
+  let w2_2 = twiddle[(j + 2u * h) << (sh - 2u)];
+  let w2_3 = twiddle[(j + 3u * h) << (sh - 2u)];
+  { let t = cmul(r[4], w2_0); let q = r[0]; r[4] = q - t; r[0] = q + t; }
+  { let t = cmul(r[5], w2_1); let q = r[1]; r[5] = q - t; r[1] = q + t; }
+  { let t = cmul(r[6], w2_2); let q = r[2]; r[6] = q - t; r[2] = q + t; }
+  { let t = cmul(r[7], w2_3); let q = r[3]; r[7] = q - t; r[3] = q + t; }
+  { let t = cmul(r[12], w2_0); let q = r[8]; r[12] = q - t; r[8] = q + t; }
+  { let t = cmul(r[13], w2_1); let q = r[9]; r[13] = q - t; r[9] = q + t; }
+  { let t = cmul(r[14], w2_2); let q = r[10]; r[14] = q - t; r[10] = q + t; }
+  { let t = cmul(r[15], w2_3); let q = r[11]; r[15] = q - t; r[11] = q + t; }
+  let w3_0 = twiddle[j << (sh - 3u)];
+  let w3_1 = twiddle[(j + h) << (sh - 3u)];
+  let w3_2 = twiddle[(j + 2u * h) << (sh - 3u)];
+  let w3_3 = twiddle[(j + 3u * h) << (sh - 3u)];
+  let w3_4 = twiddle[(j + 4u * h) << (sh - 3u)];
+  let w3_5 = twiddle[(j + 5u * h) << (sh - 3u)];
+  let w3_6 = twiddle[(j + 6u * h) << (sh - 3u)];
+  let w3_7 = twiddle[(j + 7u * h) << (sh - 3u)];
+  { let t = cmul(r[8], w3_0); let q = r[0]; r[8] = q - t; r[0] = q + t; }
+  { let t = cmul(r[9], w3_1); let q = r[1]; r[9] = q - t; r[1] = q + t; }
+  { let t = cmul(r[10], w3_2); let q = r[2]; r[10] = q - t; r[2] = q + t; }
+  { let t = cmul(r[11], w3_3); let q = r[3]; r[11] = q - t; r[3] = q + t; }
+  { let t = cmul(r[12], w3_4); let q = r[4]; r[12] = q - t; r[4] = q + t; }
+  { let t = cmul(r[13], w3_5); let q = r[5]; r[13] = q - t; r[5] = q + t; }
+  { let t = cmul(r[14], w3_6); let q = r[6]; r[14] = q - t; r[6] = q + t; }
+  { let t = cmul(r[15], w3_7); let q = r[7]; r[15] = q - t; r[7] = q + t; }
+  z[zi(i0)] = r[0];
+  z[zi(i0 + h)] = r[1];
+  z[zi(i0 + 2u * h)] = r[2];
+  z[zi(i0 + 3u * h)] = r[3];
+  z[zi(i0 + 4u * h)] = r[4];
+  z[zi(i0 + 5u * h)] = r[5];
+  z[zi(i0 + 6u * h)] = r[6];
+  z[zi(i0 + 7u * h)] = r[7];
+  z[zi(i0 + 8u * h)] = r[8];
+  z[zi(i0 + 9u * h)] = r[9];
+  z[zi(i0 + 10u * h)] = r[10];
+  z[zi(i0 + 11u * h)] = r[11];
+  z[zi(i0 + 12u * h)] = r[12];
+  z[zi(i0 + 13u * h)] = r[13];
+  z[zi(i0 + 14u * h)] = r[14];
+  z[zi(i0 + 15u * h)] = r[15];
+}
+
+// DIT stages s .. s + 4 on the 32 values i0 + t * h (t < 32, h = 2^(s-1), j = i0 mod h, sh = log2_fft - s):
+// stage s + v pairs t with t + 2^v (bit v of t clear) under twiddle index (j + (t mod 2^v) h) << (sh - v).
+fn radix32(i0: u32, h: u32, sh: u32) {
+  var r: array<vec2f, 32>;
+  r[0] = z[zi(i0)];
+  r[1] = z[zi(i0 + h)];
+  r[2] = z[zi(i0 + 2u * h)];
+  r[3] = z[zi(i0 + 3u * h)];
+  r[4] = z[zi(i0 + 4u * h)];
+  r[5] = z[zi(i0 + 5u * h)];
+  r[6] = z[zi(i0 + 6u * h)];
+  r[7] = z[zi(i0 + 7u * h)];
+  r[8] = z[zi(i0 + 8u * h)];
+  r[9] = z[zi(i0 + 9u * h)];
+  r[10] = z[zi(i0 + 10u * h)];
+  r[11] = z[zi(i0 + 11u * h)];
+  r[12] = z[zi(i0 + 12u * h)];
+  r[13] = z[zi(i0 + 13u * h)];
+  r[14] = z[zi(i0 + 14u * h)];
+  r[15] = z[zi(i0 + 15u * h)];
+  r[16] = z[zi(i0 + 16u * h)];
+  r[17] = z[zi(i0 + 17u * h)];
+  r[18] = z[zi(i0 + 18u * h)];
+  r[19] = z[zi(i0 + 19u * h)];
+  r[20] = z[zi(i0 + 20u * h)];
+  r[21] = z[zi(i0 + 21u * h)];
+  r[22] = z[zi(i0 + 22u * h)];
+  r[23] = z[zi(i0 + 23u * h)];
+  r[24] = z[zi(i0 + 24u * h)];
+  r[25] = z[zi(i0 + 25u * h)];
+  r[26] = z[zi(i0 + 26u * h)];
+  r[27] = z[zi(i0 + 27u * h)];
+  r[28] = z[zi(i0 + 28u * h)];
+  r[29] = z[zi(i0 + 29u * h)];
+  r[30] = z[zi(i0 + 30u * h)];
+  r[31] = z[zi(i0 + 31u * h)];
+  let j = i0 & (h - 1u);
+  let w0_0 = twiddle[j << sh];
+  { let t = cmul(r[1], w0_0); let q = r[0]; r[1] = q - t; r[0] = q + t; }
+  { let t = cmul(r[3], w0_0); let q = r[2]; r[3] = q - t; r[2] = q + t; }
+  { let t = cmul(r[5], w0_0); let q = r[4]; r[5] = q - t; r[4] = q + t; }
+  { let t = cmul(r[7], w0_0); let q = r[6]; r[7] = q - t; r[6] = q + t; }
+  { let t = cmul(r[9], w0_0); let q = r[8]; r[9] = q - t; r[8] = q + t; }
+  { let t = cmul(r[11], w0_0); let q = r[10]; r[11] = q - t; r[10] = q + t; }
+  { let t = cmul(r[13], w0_0); let q = r[12]; r[13] = q - t; r[12] = q + t; }
+  { let t = cmul(r[15], w0_0); let q = r[14]; r[15] = q - t; r[14] = q + t; }
+  { let t = cmul(r[17], w0_0); let q = r[16]; r[17] = q - t; r[16] = q + t; }
+  { let t = cmul(r[19], w0_0); let q = r[18]; r[19] = q - t; r[18] = q + t; }
+  { let t = cmul(r[21], w0_0); let q = r[20]; r[21] = q - t; r[20] = q + t; }
+  { let t = cmul(r[23], w0_0); let q = r[22]; r[23] = q - t; r[22] = q + t; }
+  { let t = cmul(r[25], w0_0); let q = r[24]; r[25] = q - t; r[24] = q + t; }
+  { let t = cmul(r[27], w0_0); let q = r[26]; r[27] = q - t; r[26] = q + t; }
+  { let t = cmul(r[29], w0_0); let q = r[28]; r[29] = q - t; r[28] = q + t; }
+  { let t = cmul(r[31], w0_0); let q = r[30]; r[31] = q - t; r[30] = q + t; }
+  let w1_0 = twiddle[j << (sh - 1u)];
+  let w1_1 = twiddle[(j + h) << (sh - 1u)];
+  { let t = cmul(r[2], w1_0); let q = r[0]; r[2] = q - t; r[0] = q + t; }
+  { let t = cmul(r[3], w1_1); let q = r[1]; r[3] = q - t; r[1] = q + t; }
+  { let t = cmul(r[6], w1_0); let q = r[4]; r[6] = q - t; r[4] = q + t; }
+  { let t = cmul(r[7], w1_1); let q = r[5]; r[7] = q - t; r[5] = q + t; }
+  { let t = cmul(r[10], w1_0); let q = r[8]; r[10] = q - t; r[8] = q + t; }
+  { let t = cmul(r[11], w1_1); let q = r[9]; r[11] = q - t; r[9] = q + t; }
+  { let t = cmul(r[14], w1_0); let q = r[12]; r[14] = q - t; r[12] = q + t; }
+  { let t = cmul(r[15], w1_1); let q = r[13]; r[15] = q - t; r[13] = q + t; }
+  { let t = cmul(r[18], w1_0); let q = r[16]; r[18] = q - t; r[16] = q + t; }
+  { let t = cmul(r[19], w1_1); let q = r[17]; r[19] = q - t; r[17] = q + t; }
+  { let t = cmul(r[22], w1_0); let q = r[20]; r[22] = q - t; r[20] = q + t; }
+  { let t = cmul(r[23], w1_1); let q = r[21]; r[23] = q - t; r[21] = q + t; }
+  { let t = cmul(r[26], w1_0); let q = r[24]; r[26] = q - t; r[24] = q + t; }
+  { let t = cmul(r[27], w1_1); let q = r[25]; r[27] = q - t; r[25] = q + t; }
+  { let t = cmul(r[30], w1_0); let q = r[28]; r[30] = q - t; r[28] = q + t; }
+  { let t = cmul(r[31], w1_1); let q = r[29]; r[31] = q - t; r[29] = q + t; }
+  let w2_0 = twiddle[j << (sh - 2u)];
+  let w2_1 = twiddle[(j + h) << (sh - 2u)];
+  let w2_2 = twiddle[(j + 2u * h) << (sh - 2u)];
+  let w2_3 = twiddle[(j + 3u * h) << (sh - 2u)];
+  { let t = cmul(r[4], w2_0); let q = r[0]; r[4] = q - t; r[0] = q + t; }
+  { let t = cmul(r[5], w2_1); let q = r[1]; r[5] = q - t; r[1] = q + t; }
+  { let t = cmul(r[6], w2_2); let q = r[2]; r[6] = q - t; r[2] = q + t; }
+  { let t = cmul(r[7], w2_3); let q = r[3]; r[7] = q - t; r[3] = q + t; }
+  { let t = cmul(r[12], w2_0); let q = r[8]; r[12] = q - t; r[8] = q + t; }
+  { let t = cmul(r[13], w2_1); let q = r[9]; r[13] = q - t; r[9] = q + t; }
+  { let t = cmul(r[14], w2_2); let q = r[10]; r[14] = q - t; r[10] = q + t; }
+  { let t = cmul(r[15], w2_3); let q = r[11]; r[15] = q - t; r[11] = q + t; }
+  { let t = cmul(r[20], w2_0); let q = r[16]; r[20] = q - t; r[16] = q + t; }
+  { let t = cmul(r[21], w2_1); let q = r[17]; r[21] = q - t; r[17] = q + t; }
+  { let t = cmul(r[22], w2_2); let q = r[18]; r[22] = q - t; r[18] = q + t; }
+  { let t = cmul(r[23], w2_3); let q = r[19]; r[23] = q - t; r[19] = q + t; }
+  { let t = cmul(r[28], w2_0); let q = r[24]; r[28] = q - t; r[24] = q + t; }
+  { let t = cmul(r[29], w2_1); let q = r[25]; r[29] = q - t; r[25] = q + t; }
+  { let t = cmul(r[30], w2_2); let q = r[26]; r[30] = q - t; r[26] = q + t; }
+  { let t = cmul(r[31], w2_3); let q = r[27]; r[31] = q - t; r[27] = q + t; }
+  let w3_0 = twiddle[j << (sh - 3u)];
+  let w3_1 = twiddle[(j + h) << (sh - 3u)];
+  let w3_2 = twiddle[(j + 2u * h) << (sh - 3u)];
+  let w3_3 = twiddle[(j + 3u * h) << (sh - 3u)];
+  let w3_4 = twiddle[(j + 4u * h) << (sh - 3u)];
+  let w3_5 = twiddle[(j + 5u * h) << (sh - 3u)];
+  let w3_6 = twiddle[(j + 6u * h) << (sh - 3u)];
+  let w3_7 = twiddle[(j + 7u * h) << (sh - 3u)];
+  { let t = cmul(r[8], w3_0); let q = r[0]; r[8] = q - t; r[0] = q + t; }
+  { let t = cmul(r[9], w3_1); let q = r[1]; r[9] = q - t; r[1] = q + t; }
+  { let t = cmul(r[10], w3_2); let q = r[2]; r[10] = q - t; r[2] = q + t; }
+  { let t = cmul(r[11], w3_3); let q = r[3]; r[11] = q - t; r[3] = q + t; }
+  { let t = cmul(r[12], w3_4); let q = r[4]; r[12] = q - t; r[4] = q + t; }
+  { let t = cmul(r[13], w3_5); let q = r[5]; r[13] = q - t; r[5] = q + t; }
+  { let t = cmul(r[14], w3_6); let q = r[6]; r[14] = q - t; r[6] = q + t; }
+  { let t = cmul(r[15], w3_7); let q = r[7]; r[15] = q - t; r[7] = q + t; }
+  { let t = cmul(r[24], w3_0); let q = r[16]; r[24] = q - t; r[16] = q + t; }
+  { let t = cmul(r[25], w3_1); let q = r[17]; r[25] = q - t; r[17] = q + t; }
+  { let t = cmul(r[26], w3_2); let q = r[18]; r[26] = q - t; r[18] = q + t; }
+  { let t = cmul(r[27], w3_3); let q = r[19]; r[27] = q - t; r[19] = q + t; }
+  { let t = cmul(r[28], w3_4); let q = r[20]; r[28] = q - t; r[20] = q + t; }
+  { let t = cmul(r[29], w3_5); let q = r[21]; r[29] = q - t; r[21] = q + t; }
+  { let t = cmul(r[30], w3_6); let q = r[22]; r[30] = q - t; r[22] = q + t; }
+  { let t = cmul(r[31], w3_7); let q = r[23]; r[31] = q - t; r[23] = q + t; }
+  let w4_0 = twiddle[j << (sh - 4u)];
+  let w4_1 = twiddle[(j + h) << (sh - 4u)];
+  let w4_2 = twiddle[(j + 2u * h) << (sh - 4u)];
+  let w4_3 = twiddle[(j + 3u * h) << (sh - 4u)];
+  let w4_4 = twiddle[(j + 4u * h) << (sh - 4u)];
+  let w4_5 = twiddle[(j + 5u * h) << (sh - 4u)];
+  let w4_6 = twiddle[(j + 6u * h) << (sh - 4u)];
+  let w4_7 = twiddle[(j + 7u * h) << (sh - 4u)];
+  let w4_8 = twiddle[(j + 8u * h) << (sh - 4u)];
+  let w4_9 = twiddle[(j + 9u * h) << (sh - 4u)];
+  let w4_10 = twiddle[(j + 10u * h) << (sh - 4u)];
+  let w4_11 = twiddle[(j + 11u * h) << (sh - 4u)];
+  let w4_12 = twiddle[(j + 12u * h) << (sh - 4u)];
+  let w4_13 = twiddle[(j + 13u * h) << (sh - 4u)];
+  let w4_14 = twiddle[(j + 14u * h) << (sh - 4u)];
+  let w4_15 = twiddle[(j + 15u * h) << (sh - 4u)];
+  { let t = cmul(r[16], w4_0); let q = r[0]; r[16] = q - t; r[0] = q + t; }
+  { let t = cmul(r[17], w4_1); let q = r[1]; r[17] = q - t; r[1] = q + t; }
+  { let t = cmul(r[18], w4_2); let q = r[2]; r[18] = q - t; r[2] = q + t; }
+  { let t = cmul(r[19], w4_3); let q = r[3]; r[19] = q - t; r[3] = q + t; }
+  { let t = cmul(r[20], w4_4); let q = r[4]; r[20] = q - t; r[4] = q + t; }
+  { let t = cmul(r[21], w4_5); let q = r[5]; r[21] = q - t; r[5] = q + t; }
+  { let t = cmul(r[22], w4_6); let q = r[6]; r[22] = q - t; r[6] = q + t; }
+  { let t = cmul(r[23], w4_7); let q = r[7]; r[23] = q - t; r[7] = q + t; }
+  { let t = cmul(r[24], w4_8); let q = r[8]; r[24] = q - t; r[8] = q + t; }
+  { let t = cmul(r[25], w4_9); let q = r[9]; r[25] = q - t; r[9] = q + t; }
+  { let t = cmul(r[26], w4_10); let q = r[10]; r[26] = q - t; r[10] = q + t; }
+  { let t = cmul(r[27], w4_11); let q = r[11]; r[27] = q - t; r[11] = q + t; }
+  { let t = cmul(r[28], w4_12); let q = r[12]; r[28] = q - t; r[12] = q + t; }
+  { let t = cmul(r[29], w4_13); let q = r[13]; r[29] = q - t; r[13] = q + t; }
+  { let t = cmul(r[30], w4_14); let q = r[14]; r[30] = q - t; r[14] = q + t; }
+  { let t = cmul(r[31], w4_15); let q = r[15]; r[31] = q - t; r[15] = q + t; }
+  z[zi(i0)] = r[0];
+  z[zi(i0 + h)] = r[1];
+  z[zi(i0 + 2u * h)] = r[2];
+  z[zi(i0 + 3u * h)] = r[3];
+  z[zi(i0 + 4u * h)] = r[4];
+  z[zi(i0 + 5u * h)] = r[5];
+  z[zi(i0 + 6u * h)] = r[6];
+  z[zi(i0 + 7u * h)] = r[7];
+  z[zi(i0 + 8u * h)] = r[8];
+  z[zi(i0 + 9u * h)] = r[9];
+  z[zi(i0 + 10u * h)] = r[10];
+  z[zi(i0 + 11u * h)] = r[11];
+  z[zi(i0 + 12u * h)] = r[12];
+  z[zi(i0 + 13u * h)] = r[13];
+  z[zi(i0 + 14u * h)] = r[14];
+  z[zi(i0 + 15u * h)] = r[15];
+  z[zi(i0 + 16u * h)] = r[16];
+  z[zi(i0 + 17u * h)] = r[17];
+  z[zi(i0 + 18u * h)] = r[18];
+  z[zi(i0 + 19u * h)] = r[19];
+  z[zi(i0 + 20u * h)] = r[20];
+  z[zi(i0 + 21u * h)] = r[21];
+  z[zi(i0 + 22u * h)] = r[22];
+  z[zi(i0 + 23u * h)] = r[23];
+  z[zi(i0 + 24u * h)] = r[24];
+  z[zi(i0 + 25u * h)] = r[25];
+  z[zi(i0 + 26u * h)] = r[26];
+  z[zi(i0 + 27u * h)] = r[27];
+  z[zi(i0 + 28u * h)] = r[28];
+  z[zi(i0 + 29u * h)] = r[29];
+  z[zi(i0 + 30u * h)] = r[30];
+  z[zi(i0 + 31u * h)] = r[31];
 }
 
 @compute @workgroup_size(WG)
@@ -180,6 +445,18 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       z[zi(reverseBits(k) >> (32u - lm))] = vec2f(v, 0.0f);
     }
     var st = 1u;
+    for (; st + 4u <= lm; st += 5u) {
+      let h = 1u << (st - 1u);
+      for (var g = 0u; g < n / 32u; g++) {
+        radix32(((g >> (st - 1u)) << (st + 4u)) + (g & (h - 1u)), h, lm - st);
+      }
+    }
+    for (; st + 3u <= lm; st += 4u) {
+      let h = 1u << (st - 1u);
+      for (var g = 0u; g < n / 16u; g++) {
+        radix16(((g >> (st - 1u)) << (st + 3u)) + (g & (h - 1u)), h, lm - st);
+      }
+    }
     for (; st + 2u <= lm; st += 3u) {
       let h = 1u << (st - 1u);
       for (var g = 0u; g < n / 8u; g++) {

@@ -72,6 +72,17 @@ export const FBANK_VARIANTS: Record<"software" | "hardware", FbankVariant> = {
   hardware: { wg: 4, frames: 1 },
 };
 
+/** Loop iterations of the kernel's FFT: radix-32, -16 and -8 passes in registers, then radix-2 stages. */
+function fftLoops(log2Fft: number): number {
+  const n = 2 ** log2Fft;
+  let loops = 0;
+  let st = 1;
+  for (const [stages, radix] of [[5, 32], [4, 16], [3, 8]]) {
+    for (; st + stages - 1 <= log2Fft; st += stages) loops += n / radix;
+  }
+  return loops + (log2Fft - st + 1) * (n / 2);
+}
+
 /** Options of frontendFbank. */
 export interface FrontendFbankOptions extends Partial<FbankVariant> {
   /** Analysis window [win] (windowTable). */
@@ -134,9 +145,8 @@ export function frontendFbank(
   }
   // llvmpipe ends an invocation's loops after 65535 iterations in total: refuse variants that
   // would be cut short instead of returning truncated frames.
-  const passes = Math.floor(plan.log2Fft / 3);
-  const perFrame = 2 * plan.win + plan.nFft + passes * (plan.nFft / 8) +
-    (plan.log2Fft - 3 * passes) * (plan.nFft / 2) + plan.nBins + 2 * (plan.nFft / 2 + 1);
+  const perFrame = 2 * plan.win + plan.nFft + fftLoops(plan.log2Fft) + plan.nBins +
+    2 * (plan.nFft / 2 + 1);
   if (frames * perFrame > MAX_LOOP_ITERATIONS) {
     throw new RangeError(
       `frontendFbank: ${frames} frames per invocation need ~${frames * perFrame} loop ` +

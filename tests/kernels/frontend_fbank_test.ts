@@ -82,6 +82,19 @@ Deno.test({
       frames: 1,
       count: 3,
     });
+    // 256- and 128-point FFTs: a radix-32 pass, then a radix-8 pass or two radix-2 stages.
+    cases.push({
+      options: { windowType: "hamming", numMelBins: 40, frameLength: 16, frameShift: 10 },
+      wg: 8,
+      frames: 2,
+      count: 19,
+    });
+    cases.push({
+      options: { windowType: "hanning", numMelBins: 23, frameLength: 8, frameShift: 4 },
+      wg: 4,
+      frames: 1,
+      count: 6,
+    });
     cases.push({
       options: { windowType: "rectangular", numMelBins: 8, frameLength: 2, frameShift: 1 },
       wg: 64,
