@@ -14,7 +14,12 @@ import {
   uniformBinding,
   workgroupsFor,
 } from "../gpu/mod.ts";
-import { ALIGN_ELEMENTS, bindingSlice, floorTo } from "../frontend/binding_slice.ts";
+import {
+  ALIGN_ELEMENTS,
+  bindingSlice,
+  floorTo,
+  MAX_LOOP_ITERATIONS,
+} from "../frontend/binding_slice.ts";
 
 /** Kernel spec of frontend_cmvn_apply. */
 export const FRONTEND_CMVN_APPLY = defineKernel({
@@ -22,14 +27,14 @@ export const FRONTEND_CMVN_APPLY = defineKernel({
   source,
   bindings: { x: readWriteBinding("f32"), stats: readBinding("vec4f"), u: uniformBinding() },
   uniforms: d.struct({
-    n: d.u32,
+    n_rows: d.u32,
     n_cols: d.u32,
     total_rows: d.u32,
     normalize_mean: d.u32,
     normalize_var: d.u32,
     var_eps: d.f32,
   }),
-  overrides: { WG: 256 },
+  overrides: { WG: 64, ROWS: 32 },
 });
 
 /** Options of frontendCmvnApply. */
@@ -44,8 +49,10 @@ export interface FrontendCmvnApplyOptions {
   normalizeVar: boolean;
   /** Variance floor (default 1e-8, WeSpeaker's). */
   varEps?: number;
-  /** Workgroup size variant (default 256). */
+  /** Workgroup size variant (default 64). */
   wg?: number;
+  /** Rows each invocation handles (default 32; a division and a stats load per that many elements). */
+  rowsPer?: number;
   /** Largest elements per binding (default: the adapter's limit; tests lower it to force chunks). */
   maxBindingElements?: number;
 }
@@ -58,7 +65,13 @@ export function frontendCmvnApply(
   options: FrontendCmvnApplyOptions,
 ): void {
   const { rows, cols } = options;
-  const wg = options.wg ?? 256;
+  const wg = options.wg ?? 64;
+  const rowsPer = options.rowsPer ?? 32;
+  if (!Number.isInteger(rowsPer) || rowsPer < 1 || rowsPer > MAX_LOOP_ITERATIONS) {
+    throw new RangeError(
+      `frontendCmvnApply: rowsPer ${rowsPer} must be in [1, ${MAX_LOOP_ITERATIONS}]`,
+    );
+  }
   if (x.size < rows * cols || stats.size < 4 * cols) {
     throw new RangeError(`frontendCmvnApply: x or stats too small for [${rows}, ${cols}]`);
   }
@@ -72,15 +85,15 @@ export function frontendCmvnApply(
     run.dispatch(FRONTEND_CMVN_APPLY, {
       bindings: { x: bindingSlice(x, r0 * cols, count * cols), stats },
       uniforms: {
-        n: count * cols,
+        n_rows: count,
         n_cols: cols,
         total_rows: rows,
         normalize_mean: options.normalizeMean ? 1 : 0,
         normalize_var: options.normalizeVar ? 1 : 0,
         var_eps: options.varEps ?? 1e-8,
       },
-      workgroups: workgroupsFor(count * cols, wg),
-      overrides: { WG: wg },
+      workgroups: workgroupsFor(Math.ceil(count / rowsPer) * cols, wg),
+      overrides: { WG: wg, ROWS: rowsPer },
     });
   }
 }

@@ -47,20 +47,22 @@ Deno.test({
     if (!gpu) return;
     const seed = freshSeed();
     const rng = new Rng(seed);
-    const wg = 256;
-    for (const n of [1, wg - 1, wg, wg + 1]) {
+    const wg = 64;
+    const rowsPer = 4;
+    // Invocations (column x row block) 1, WG-1, WG, WG+1 with a partial last row block.
+    for (const [cols, blocks] of [[1, 1], [7, 9], [8, 8], [5, 13]]) {
       for (const [normalizeMean, normalizeVar] of [[true, false], [true, true], [false, true]]) {
-        const cols = n === 1 ? 1 : 5;
-        const rows = Math.ceil(n / cols) + 1;
+        // At least 2 rows (the unbiased variance), at most `blocks` row blocks.
+        const rows = (blocks - 1) * rowsPer + rng.int(blocks === 1 ? 2 : 1, rowsPer + 1);
         const x = rng.floats(rows * cols, -20, 20);
         const stats = randomStats(rng, rows, cols);
         const options = { rows, cols, normalizeMean, normalizeVar };
-        const got = await runApply(gpu, x, stats, { ...options, wg });
+        const got = await runApply(gpu, x, stats, { ...options, wg, rowsPer });
         assertClose(
           got,
           frontendCmvnApplyRef(x, stats, rows, options),
           TOL,
-          `n=${n} mean=${normalizeMean} var=${normalizeVar} seed=${seed}`,
+          `${rows}x${cols} mean=${normalizeMean} var=${normalizeVar} seed=${seed}`,
         );
       }
     }
@@ -82,7 +84,8 @@ Deno.test({
     const stats = randomStats(rng, rows, cols);
     const options = { rows, cols, normalizeMean: true, normalizeVar: true };
     const want = frontendCmvnApplyRef(x, stats, rows, options);
-    assertClose(await runApply(gpu, x, stats, { ...options, wg: 64 }), want, TOL, `seed=${seed}`);
+    const got = await runApply(gpu, x, stats, { ...options, wg: 64, rowsPer: 1 });
+    assertClose(got, want, TOL, `seed=${seed}`);
     const chunked = await runApply(gpu, x, stats, { ...options, maxBindingElements: 1 << 20 });
     assertClose(chunked, want, TOL, `chunked seed=${seed}`);
   },
