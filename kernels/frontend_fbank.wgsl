@@ -1,7 +1,8 @@
 // frontend_fbank: Kaldi log-mel filterbank frames (torchaudio.compliance.kaldi.fbank, snip_edges, no energy term).
 //   per frame f (samples f * shift .. f * shift + win): v[n] = scale * x[n] + dither * N(0,1)[seed, f, n];
 //   v -= mean(v); v[n] -= preemph * v[max(n - 1, 0)]; v[n] *= window[n]; zero-pad to n_fft;
-//   P[k] = |rfft(v)[k]|^2; out[f, b] = ln(max(sum_{k in range[b]} bank[b, k] * P[k], FLT_EPSILON))
+//   P[k] = |rfft(v)[k]|^2; out[f, b] = ln(max(sum_{k in range[b]} bank[b, k] * P[k], FLT_EPSILON)), all bins in one
+//   ascending pass over k (each k lies in at most two neighbouring mel bins)
 //   window, twiddles and bank are constant tables (src/frontend/constant_tables.ts); N(0,1) is Box-Muller on a
 //   lowbias32 counter hash of (seed, global frame, n)
 // Bindings (group 0):
@@ -474,14 +475,30 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         z[zi(i0)] = a + t;
       }
     }
-    for (var b = 0u; b < u.n_bins; b++) {
-      var acc = 0.0f;
-      let row = b * cols;
-      for (var k = range[2u * b]; k < range[2u * b + 1u]; k++) {
-        let c = z[zi(k)];
-        acc += bank[row + k] * (c.x * c.x + c.y * c.y);
+    // One ascending pass over the FFT bins: a Kaldi triangle overlaps only its neighbours, so every bin k
+    // with a nonzero weight lies in bins lo and lo + 1, lo the lowest mel bin whose range has not ended;
+    // each mel sum still runs over its own range in ascending k (plus exact zero terms).
+    let row = f * u.n_bins;
+    var lo = 0u;
+    var a0 = 0.0f;
+    var a1 = 0.0f;
+    for (var k = 0u; k < cols; k++) {
+      while (lo < u.n_bins && range[2u * lo + 1u] <= k) {
+        out[row + lo] = log(max(a0, FLT_EPSILON));
+        a0 = a1;
+        a1 = 0.0f;
+        lo++;
       }
-      out[f * u.n_bins + b] = log(max(acc, FLT_EPSILON));
+      if (lo >= u.n_bins) { break; }
+      let c = z[zi(k)];
+      let p = c.x * c.x + c.y * c.y;
+      a0 += bank[lo * cols + k] * p;
+      a1 += bank[min(lo + 1u, u.n_bins - 1u) * cols + k] * p;
+    }
+    for (; lo < u.n_bins; lo++) {
+      out[row + lo] = log(max(a0, FLT_EPSILON));
+      a0 = a1;
+      a1 = 0.0f;
     }
   }
 }

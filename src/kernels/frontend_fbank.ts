@@ -146,7 +146,7 @@ export function frontendFbank(
   // llvmpipe ends an invocation's loops after 65535 iterations in total: refuse variants that
   // would be cut short instead of returning truncated frames.
   const perFrame = 2 * plan.win + plan.nFft + fftLoops(plan.log2Fft) + plan.nBins +
-    2 * (plan.nFft / 2 + 1);
+    (plan.nFft / 2 + 1);
   if (frames * perFrame > MAX_LOOP_ITERATIONS) {
     throw new RangeError(
       `frontendFbank: ${frames} frames per invocation need ~${frames * perFrame} loop ` +
