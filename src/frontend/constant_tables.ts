@@ -172,3 +172,37 @@ export function melBankTable(spec: MelBankSpec): { bank: Float32Array; range: Ui
   }
   return { bank, range };
 }
+
+/** The taps of a resampleFilterTable as the resampling kernel reads them. */
+export interface ResampleTapQuads {
+  /** Quads (four taps) per phase and alignment: the most any alignment needs. */
+  row: number;
+  /** [4 alignments][rateOut phases][row quads][4 taps]. */
+  data: Float32Array<ArrayBuffer>;
+}
+
+/**
+ * Phase p's nonzero taps [lo, hi) (resampleFilterSpans) in quads for
+ * four-sample fetches: for alignment r (the first nonzero tap's sample
+ * mod 4), quad (r·rateOut + p)·row + i holds taps lo - r + 4i .. +3, zero
+ * outside [lo, hi); quads from ceil((hi - lo + r) / 4) to row are zero.
+ */
+export function resampleTapQuads(
+  table: Float32Array,
+  spans: Uint32Array,
+  plan: ResamplePlan,
+): ResampleTapQuads {
+  const { rateOut, taps } = plan;
+  let widest = 0;
+  for (let p = 0; p < rateOut; p++) widest = Math.max(widest, spans[2 * p + 1] - spans[2 * p]);
+  const row = Math.max(1, Math.ceil((widest + 3) / 4));
+  const data = new Float32Array(4 * rateOut * row * 4);
+  for (let r = 0; r < 4; r++) {
+    for (let p = 0; p < rateOut; p++) {
+      const lo = spans[2 * p];
+      const at = (r * rateOut + p) * row * 4;
+      for (let k = lo; k < spans[2 * p + 1]; k++) data[at + k - lo + r] = table[p * taps + k];
+    }
+  }
+  return { row, data };
+}

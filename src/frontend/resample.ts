@@ -6,7 +6,7 @@
 import type { GpuRun, GpuTensor } from "../gpu/mod.ts";
 import { frontendResample } from "../kernels/frontend_resample.ts";
 import { planResample, resampledLength } from "./resample_plan.ts";
-import { resampleFilterOn } from "./tables.ts";
+import { resampleQuadsOn } from "./tables.ts";
 
 /**
  * Records the resampling of `waveform` from `from` Hz to `to` Hz into `run`
@@ -37,6 +37,6 @@ export function resampleOnGpu(
   }
   const y = run.gpu.empty([resampledLength(n, plan)], "f32", { label: "frontend_resample" });
   if (n === 0) return y;
-  frontendResample(run, waveform, y, { ...resampleFilterOn(run.gpu, plan), plan });
+  frontendResample(run, waveform, y, { ...resampleQuadsOn(run.gpu, plan), plan });
   return y;
 }

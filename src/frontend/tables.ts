@@ -1,7 +1,7 @@
 /**
  * The constant tables of constant_tables.ts uploaded once per device and
- * kept (they are small: ~90 KB for the default fbank, ~300 KB for the
- * 44.1 kHz filter bank), so batches pay nothing for them.
+ * kept (they are small: ~90 KB for the default fbank, ~90 KB for the
+ * 44.1 kHz resampling taps), so batches pay nothing for them.
  * @module
  */
 import type { Gpu, GpuTensor } from "../gpu/mod.ts";
@@ -9,11 +9,13 @@ import {
   melBankTable,
   resampleFilterSpans,
   resampleFilterTable,
+  resampleTapQuads,
   twiddleTable,
   windowTable,
 } from "./constant_tables.ts";
 import type { FbankPlan } from "./fbank_plan.ts";
 import type { ResamplePlan } from "./resample_plan.ts";
+import { createTexelTexture, writeTexels } from "../kernels/resnet_layout.ts";
 
 const cache = new WeakMap<Gpu, Map<string, GpuTensor[]>>();
 
@@ -73,24 +75,46 @@ export function fbankTablesOn(gpu: Gpu, plan: FbankPlan): FbankTables {
   return { window, twiddle, bank, range };
 }
 
+/** Texels per row of the resampling taps texture (the WGSL kernel's TAP_PITCH). */
+export const RESAMPLE_TAP_PITCH = 4096;
+
+const quadTextures = new WeakMap<Gpu, Map<string, { quads: GPUTexture; row: number }>>();
+
 /**
- * The polyphase filter bank [rateOut, taps] of `plan` and each phase's
- * nonzero span [rateOut, 2] (u32) on `gpu` (uploaded on first use).
+ * The resampling kernel's taps of `plan` on `gpu` (uploaded on first use):
+ * resampleTapQuads as an rgba32float texture, layer r holding quad p·row + i
+ * at (a % RESAMPLE_TAP_PITCH, a / RESAMPLE_TAP_PITCH), quads per phase
+ * `row`, and each phase's nonzero span [rateOut, 2] (u32).
  */
-export function resampleFilterOn(
+export function resampleQuadsOn(
   gpu: Gpu,
   plan: ResamplePlan,
-): { bank: GpuTensor; spans: GpuTensor } {
-  const [bank, spans] = uploaded(
-    gpu,
-    `resample:${plan.rateIn}:${plan.rateOut}:${plan.lpw}:${plan.rolloff}`,
-    () => {
-      const table = resampleFilterTable(plan);
-      return [
-        gpu.upload(table, [plan.rateOut, plan.taps], "f32", "frontend_resample"),
-        gpu.upload(resampleFilterSpans(table, plan), [plan.rateOut, 2], "u32", "frontend_resample"),
-      ];
-    },
-  );
-  return { bank, spans };
+): { quads: GPUTexture; spans: GpuTensor; row: number } {
+  const key = `${plan.rateIn}:${plan.rateOut}:${plan.lpw}:${plan.rolloff}`;
+  let byKey = quadTextures.get(gpu);
+  if (!byKey) quadTextures.set(gpu, byKey = new Map());
+  const table = resampleFilterTable(plan);
+  const [spans] = uploaded(gpu, `resample_spans:${key}`, () => [
+    gpu.upload(resampleFilterSpans(table, plan), [plan.rateOut, 2], "u32", "frontend_resample"),
+  ]);
+  let entry = byKey.get(key);
+  if (!entry) {
+    const { row, data } = resampleTapQuads(table, resampleFilterSpans(table, plan), plan);
+    const quads = resampleQuadTexture(gpu, data, plan.rateOut * row);
+    byKey.set(key, entry = { quads, row });
+  }
+  return { quads: entry.quads, spans, row: entry.row };
+}
+
+/** Uploads `data` [4 layers][texels quads][4] as a texture of RESAMPLE_TAP_PITCH-texel rows. */
+export function resampleQuadTexture(gpu: Gpu, data: Float32Array, texels: number): GPUTexture {
+  const width = Math.min(RESAMPLE_TAP_PITCH, texels);
+  const height = Math.ceil(texels / width);
+  const texture = createTexelTexture(gpu, [width, height, 4], "frontend_resample_quads");
+  const padded = new Float32Array(4 * width * height * 4);
+  for (let r = 0; r < 4; r++) {
+    padded.set(data.subarray(r * texels * 4, (r + 1) * texels * 4), r * width * height * 4);
+  }
+  writeTexels(gpu, texture, padded);
+  return texture;
 }

@@ -2,7 +2,9 @@ import { assert, assertEquals } from "../_helpers/assert.ts";
 import { assertClose } from "../_helpers/assert_close.ts";
 import {
   melBankTable,
+  resampleFilterSpans,
   resampleFilterTable,
+  resampleTapQuads,
   twiddleTable,
   windowTable,
 } from "../../src/frontend/constant_tables.ts";
@@ -82,4 +84,27 @@ Deno.test("twiddleTable() holds e^{-2πi m/n} rounded to float32", () => {
     Math.fround(Math.cos(2 * Math.PI * 37 / 512)),
     Math.fround(-Math.sin(2 * Math.PI * 37 / 512)),
   ]);
+});
+
+Deno.test("resampleTapQuads() lays each phase's taps out in quads for every input alignment", () => {
+  for (const [from, to] of [[24000, 16000], [44100, 16000], [8000, 16000]]) {
+    const plan = planResample(from, to);
+    const table = resampleFilterTable(plan);
+    const spans = resampleFilterSpans(table, plan);
+    const { row, data } = resampleTapQuads(table, spans, plan);
+    assertEquals(data.length, 4 * plan.rateOut * row * 4);
+    for (let r = 0; r < 4; r++) {
+      for (let p = 0; p < plan.rateOut; p++) {
+        const [lo, hi] = [spans[2 * p], spans[2 * p + 1]];
+        assert(Math.ceil((hi - lo + r) / 4) <= row, `phase ${p} alignment ${r} fits its row`);
+        // Tap lo - r + i sits at float i of the phase's quads; the rest of the row is zero.
+        const at = (r * plan.rateOut + p) * row * 4;
+        for (let i = 0; i < 4 * row; i++) {
+          const k = lo - r + i;
+          const want = k >= lo && k < hi ? table[p * plan.taps + k] : 0;
+          assertEquals(data[at + i], want, `${from} Hz phase ${p} alignment ${r} tap ${k}`);
+        }
+      }
+    }
+  }
 });
