@@ -78,7 +78,17 @@ export function fbankTablesOn(gpu: Gpu, plan: FbankPlan): FbankTables {
 /** Texels per row of the resampling taps texture (the WGSL kernel's TAP_PITCH). */
 export const RESAMPLE_TAP_PITCH = 4096;
 
-const quadTextures = new WeakMap<Gpu, Map<string, { quads: GPUTexture; row: number }>>();
+/** The resampling kernel's constant inputs for one plan. */
+export interface ResampleQuads {
+  /** resampleTapQuads as a texture (resampleQuadTexture). */
+  quads: GPUTexture;
+  /** Each phase's nonzero span [rateOut, 2] (u32). */
+  spans: GpuTensor;
+  /** Quads per phase and alignment. */
+  row: number;
+}
+
+const quadTextures = new WeakMap<Gpu, Map<string, ResampleQuads>>();
 
 /**
  * The resampling kernel's taps of `plan` on `gpu` (uploaded on first use):
@@ -89,21 +99,20 @@ const quadTextures = new WeakMap<Gpu, Map<string, { quads: GPUTexture; row: numb
 export function resampleQuadsOn(
   gpu: Gpu,
   plan: ResamplePlan,
-): { quads: GPUTexture; spans: GpuTensor; row: number } {
+): ResampleQuads {
   const key = `${plan.rateIn}:${plan.rateOut}:${plan.lpw}:${plan.rolloff}`;
   let byKey = quadTextures.get(gpu);
   if (!byKey) quadTextures.set(gpu, byKey = new Map());
-  const table = resampleFilterTable(plan);
-  const [spans] = uploaded(gpu, `resample_spans:${key}`, () => [
-    gpu.upload(resampleFilterSpans(table, plan), [plan.rateOut, 2], "u32", "frontend_resample"),
-  ]);
   let entry = byKey.get(key);
   if (!entry) {
-    const { row, data } = resampleTapQuads(table, resampleFilterSpans(table, plan), plan);
+    const table = resampleFilterTable(plan);
+    const spanTable = resampleFilterSpans(table, plan);
+    const { row, data } = resampleTapQuads(table, spanTable, plan);
     const quads = resampleQuadTexture(gpu, data, plan.rateOut * row);
-    byKey.set(key, entry = { quads, row });
+    const spans = gpu.upload(spanTable, [plan.rateOut, 2], "u32", "frontend_resample");
+    byKey.set(key, entry = { quads, spans, row });
   }
-  return { quads: entry.quads, spans, row: entry.row };
+  return entry;
 }
 
 /** Uploads `data` [4 layers][texels quads][4] as a texture of RESAMPLE_TAP_PITCH-texel rows. */
