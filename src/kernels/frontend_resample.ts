@@ -100,9 +100,9 @@ export function frontendResample(
     maxStagedSamples(run.gpu),
   );
   // Outputs per chunk such that the input span (plus filter, alignment and texel slack) fits the
-  // limit, and its blocks fit one dispatch dimension (4·WG blocks per workgroup).
+  // limit, and its blocks fit one dispatch dimension (32·WG blocks per workgroup).
   const span = (limit - plan.taps - 3 * ALIGN_ELEMENTS) * plan.rateOut / plan.rateIn;
-  const blocks = (maxDim * 4 * wg - 2) * plan.rateOut;
+  const blocks = (maxDim * 32 * wg - 2) * plan.rateOut;
   const perChunk = floorTo(Math.min(limit, span, blocks), ALIGN_ELEMENTS);
   const ydim = Math.min(plan.rateOut, maxDim);
   const zdim = 4 * Math.ceil(plan.rateOut / ydim);
@@ -138,7 +138,7 @@ export function frontendResample(
         b0,
         ydim,
       },
-      workgroups: [ydim, zdim, Math.ceil((b1 - b0 + 1) / (4 * wg))],
+      workgroups: [ydim, zdim, Math.ceil((b1 - b0 + 1) / (32 * wg))],
       overrides: { WG: wg },
     });
   }
