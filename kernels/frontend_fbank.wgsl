@@ -108,6 +108,7 @@ fn cmul(a: vec2f, w: vec2f) -> vec2f {
   return vec2f(a.x * w.x - a.y * w.y, a.x * w.y + a.y * w.x);
 }
 
+// BEGIN radix functions, written by tools/gen_fbank_radix.py (edit the script, not this text)
 // DIT stages s .. s + 2 on the 8 values i0 + t * h (t < 8, h = 2^(s-1), j = i0 mod h, sh = log2_fft - s):
 // stage s + v pairs t with t + 2^v (bit v of t clear) under twiddle index (j + (t mod 2^v) h) << (sh - v).
 fn radix8(i0: u32, h: u32, sh: u32) {
@@ -417,6 +418,7 @@ fn radix32(i0: u32, h: u32, sh: u32) {
   z[zi(i0 + 30u * h)] = r[30];
   z[zi(i0 + 31u * h)] = r[31];
 }
+// END radix functions
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
