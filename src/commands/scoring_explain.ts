@@ -17,19 +17,17 @@ import {
   type Contribution,
   type ExplainedTrial,
   EXPLANATION_COLUMNS,
-  explanationCsvLines,
+  type TopContributions,
 } from "../scoring/explanations.ts";
 import { topContributionsFits } from "../kernels/scoring_top_contributions.ts";
-import { explainTrialPairs, TrialExplainer, type TrialPairs } from "../scoring/score_trials.ts";
+import { gatherSides } from "../scoring/_trial_paths.ts";
+import {
+  explainTrialPairs,
+  type TopContributionArrays,
+  TrialExplainer,
+  type TrialPairs,
+} from "../scoring/score_trials.ts";
 import type { Scorer } from "../scoring/scorer.ts";
-
-/** Contribution values held per chunk (8 M float64 = 64 MiB). */
-const CHUNK_VALUES = 8 * 1024 * 1024;
-
-/** Trials explained per GPU pass for `nAttributes` attributes. */
-export function explainChunkTrials(nAttributes: number): number {
-  return Math.max(64, Math.floor(CHUNK_VALUES / Math.max(1, nAttributes)));
-}
 
 /** Which trials to explain: `[start, start + count)` of the pairs (default: all). */
 export interface ExplainRange {
@@ -65,51 +63,29 @@ export async function explainTrials(
       `explainTrials: trials [${start}, ${start + count}) outside [0, ${total})`,
     );
   }
-  const out = new Float64Array(count * n);
-  const chunk = explainChunkTrials(n);
+  if (count === 0) return new Float64Array(0);
+  // Only the sides of the range go to the GPU (and are validated), renumbered.
+  const range = Array.from({ length: count }, (_, i) => start + i);
+  const { sides, pairs, original } = gatherSides(
+    trials.pairs,
+    range,
+    (side) => trials.sides.subarray(side * rowLen, (side + 1) * rowLen),
+    rowLen,
+  );
   const describe = trials.describeSide ?? ((i: number) => `side #${i}`);
-  for (let c0 = 0; c0 < count; c0 += chunk) {
-    const c1 = Math.min(count, c0 + chunk);
-    // The distinct sides of this chunk, renumbered.
-    const local = new Map<number, number>();
-    const original: number[] = [];
-    const pairs = new Uint32Array(2 * (c1 - c0));
-    for (let t = c0; t < c1; t++) {
-      for (let s = 0; s < 2; s++) {
-        const side = trials.pairs[2 * (start + t) + s];
-        let j = local.get(side);
-        if (j === undefined) {
-          local.set(side, j = original.length);
-          original.push(side);
-        }
-        pairs[2 * (t - c0) + s] = j;
-      }
-    }
-    const sides = new Float32Array(original.length * rowLen);
-    original.forEach((side, j) => {
-      sides.set(trials.sides.subarray(side * rowLen, (side + 1) * rowLen), j * rowLen);
-    });
-    const contributions = await explainTrialPairs(gpu, scorer, {
-      sides,
-      pairs,
-      describeSide: (j) => describe(original[j]),
-    });
-    out.set(contributions, c0 * n);
-  }
-  return out;
+  return await explainTrialPairs(gpu, scorer, {
+    sides,
+    pairs,
+    describeSide: (j) => describe(original[j]),
+  });
 }
 
 /**
- * Keeps, in `sparse` (all zeros on entry), only the k largest positive and k
- * most negative of `values` (ties: lower index first, as topContributions),
- * so the CSV writer sorts 2k entries instead of every attribute; returns the
- * indices set, to zero them again.
+ * The k largest positive and k most negative of `values`, strongest first
+ * (ties: lower index first, as topContributions), by insertion into lists
+ * of k instead of sorting every attribute.
  */
-function keepStrongest(
-  values: Float64Array,
-  k: number,
-  sparse: Float64Array,
-): number[] {
+function strongest(values: Float64Array, k: number): TopContributions {
   const pos: number[] = [];
   const neg: number[] = [];
   for (let a = 0; a < values.length; a++) {
@@ -127,9 +103,21 @@ function keepStrongest(
     }
     list[j] = a;
   }
-  const kept = [...pos, ...neg];
-  for (const a of kept) sparse[a] = values[a];
-  return kept;
+  const of = (list: number[]) => list.map((a) => ({ attribute: a, llr: values[a] }));
+  return { for: of(pos), against: of(neg) };
+}
+
+/** Trial i's lists of a GPU ranking (`[count, 2, k]`, -1 past the last attribute). */
+function gpuRanked(top: TopContributionArrays, i: number, k: number): TopContributions {
+  const list = (side: number) => {
+    const out: Contribution[] = [];
+    for (let r = 0; r < k; r++) {
+      const j = (2 * i + side) * k + r;
+      if (top.attributes[j] >= 0) out.push({ attribute: top.attributes[j], llr: top.llrs[j] });
+    }
+    return out;
+  };
+  return { for: list(0), against: list(1) };
 }
 
 /** Options of {@link writeExplanations}. */
@@ -219,8 +207,7 @@ export async function writeExplanations(
   }
   const explainer = await TrialExplainer.open(gpu, scorer, options.sides);
   const gpuTop = k !== null && topContributionsFits(n, k);
-  const chunk = gpuTop ? explainer.chunkTrials : explainChunkTrials(n);
-  const sparse = new Float64Array(n);
+  const chunk = explainer.chunkTrials;
   const cellsOf = (t: number): Omit<ExplainedTrial, "contributions"> => {
     const row = trials.rows[t];
     return {
@@ -250,26 +237,10 @@ export async function writeExplanations(
       if (csv && k !== null) {
         const lines: string[] = c0 === 0 ? [EXPLANATION_COLUMNS.join(sep)] : [];
         for (let i = 0; i < count; i++) {
-          if (top) {
-            // Ranked on the GPU: the rows straight from the lists.
-            const list = (side: number) => {
-              const out: Contribution[] = [];
-              for (let r = 0; r < k; r++) {
-                const j = (2 * i + side) * k + r;
-                if (top.attributes[j] >= 0) {
-                  out.push({ attribute: top.attributes[j], llr: top.llrs[j] });
-                }
-              }
-              return out;
-            };
-            const ranked = { ...cellsOf(c0 + i), top: { for: list(0), against: list(1) } };
-            appendExplanationCsvRows(lines, ranked, { sep });
-          } else {
-            const kept = keepStrongest(full!.subarray(i * n, (i + 1) * n), k, sparse);
-            const trial = { ...cellsOf(c0 + i), contributions: sparse };
-            lines.push(...explanationCsvLines([trial], { k, sep }).slice(1));
-            for (const a of kept) sparse[a] = 0;
-          }
+          const ranked = top
+            ? gpuRanked(top, i, k)
+            : strongest(full!.subarray(i * n, (i + 1) * n), k);
+          appendExplanationCsvRows(lines, { ...cellsOf(c0 + i), top: ranked }, { sep });
         }
         await csv.write(lines.join("\n") + "\n");
       }

@@ -99,6 +99,16 @@ function sideKey(prep: Prepared, t: number): number {
   return singleE ? 2 * x + 1 : 2 * e;
 }
 
+/** The side keys of side-table trials sorted by key, each once. */
+function distinctKeys(prep: Prepared, trials: number[]): number[] {
+  const keys: number[] = [];
+  for (const t of trials) {
+    const key = sideKey(prep, t);
+    if (keys[keys.length - 1] !== key) keys.push(key);
+  }
+  return keys;
+}
+
 /** Side tables kept on the GPU for a whole set of trials, and the table of each side key. */
 export interface ResidentTables {
   /** `[nTables, 2, nAttr, 2]` (hi, lo). */
@@ -153,11 +163,7 @@ export async function buildResidentTables(
   prep: Prepared,
 ): Promise<ResidentTables | null> {
   const all = Array.from({ length: prep.nTrials }, (_, t) => t);
-  const keys: number[] = [];
-  for (const t of splitPaths(prep, all).sideTable) {
-    const key = sideKey(prep, t);
-    if (keys[keys.length - 1] !== key) keys.push(key);
-  }
+  const keys = distinctKeys(prep, splitPaths(prep, all).sideTable);
   const n = prep.scorer.settings.nAttributes;
   if (keys.length === 0 || keys.length > tablesPerRun(gpu, n)) return null;
   const tables = gpu.empty([keys.length, 2, n, 2], "f32", { label: "scoring_side_tables" });
@@ -172,12 +178,17 @@ export async function buildResidentTables(
   return { tables, index: new Map(keys.map((key, j) => [key, j])) };
 }
 
+/** Trials whose per-attribute rows `[trials, nAttr, 2]` (f32 hi, lo) fit 64 MiB. */
+export function contributionRowsPerPass(nAttr: number): number {
+  return Math.floor((16 * 1024 * 1024) / (2 * nAttr));
+}
+
 /**
  * Trials per batch of the general path: contributions stay under 64 MiB,
  * and a multiple of 32 keeps output views 256-byte aligned.
  */
 export function generalBatch(gpu: Gpu, nAttr: number, rowLen: number): number {
-  const byContrib = Math.floor((16 * 1024 * 1024) / (2 * nAttr));
+  const byContrib = contributionRowsPerPass(nAttr);
   const bySides = Math.floor(sidesPerChunk(gpu, rowLen) / 2);
   return Math.max(32, Math.floor(Math.min(byContrib, bySides) / 32) * 32);
 }
@@ -215,16 +226,21 @@ export function sideTableBatches(
   return out;
 }
 
+/** Sets rows `row` and `row + 1` of `[rows, n, 2]` counts to an all-active and an all-inactive recording. */
+function setActiveAndInactiveRows(sides: Float32Array, row: number, n: number): void {
+  for (let a = 0; a < n; a++) {
+    sides[row * 2 * n + 2 * a] = 1;
+    sides[(row + 1) * 2 * n + 2 * a + 1] = 1;
+  }
+}
+
 /** The single-recording table `[2, n, 2]` of a beta (K = 2) or MaxLLR scorer, derived once. */
 export async function ensureTable(gpu: Gpu, scorer: Scorer): Promise<Float32Array> {
   if (scorer.table) return scorer.table;
   const n = scorer.settings.nAttributes;
   // Side 0: every attribute active; side 1: none. Trials (e, t): AA, AI, IA, II.
   const sides = new Float32Array(4 * n);
-  for (let a = 0; a < n; a++) {
-    sides[2 * a] = 1;
-    sides[2 * n + 2 * a + 1] = 1;
-  }
+  setActiveAndInactiveRows(sides, 0, n);
   const pairs = new Uint32Array([0, 0, 0, 1, 1, 0, 1, 1]);
   const run = gpu.run("scoring_single_table");
   const sideT = run.scratch([2, n, 2], "f32");
@@ -330,10 +346,7 @@ function recordTablesOf(run: GpuRun, prep: Prepared, keys: number[], out: GpuTen
   // Counts of the tabulated sides, then an all-active and an all-inactive recording.
   const sides = new Float32Array((nKeys + 2) * rowLen);
   keys.forEach((key, j) => sides.set(prep.source.row(key >> 1), j * rowLen));
-  for (let a = 0; a < n; a++) {
-    sides[nKeys * rowLen + 2 * a] = 1;
-    sides[(nKeys + 1) * rowLen + 2 * a + 1] = 1;
-  }
+  setActiveAndInactiveRows(sides, nKeys, n);
   const build = new Uint32Array(4 * nKeys);
   keys.forEach((key, j) => {
     for (let state = 0; state < 2; state++) {
@@ -385,11 +398,7 @@ export function sideTablesFor(
       lookup: uploadLookups(run, prep, trials, (key) => resident.index.get(key)!),
     };
   }
-  const keys: number[] = [];
-  for (const t of trials) {
-    const key = sideKey(prep, t);
-    if (keys[keys.length - 1] !== key) keys.push(key);
-  }
+  const keys = distinctKeys(prep, trials);
   const tables = run.scratch([keys.length, 2, prep.scorer.settings.nAttributes, 2], "f32");
   recordTablesOf(run, prep, keys, tables);
   const index = new Map(keys.map((key, j) => [key, j]));
@@ -427,7 +436,7 @@ export function recordGeneralPath(run: GpuRun, prep: Prepared, target: PathArgs)
   if (trials.length === 0) return;
   const s = prep.scorer.settings;
   const rowLen = s.nAttributes * s.nCategories;
-  const { sides, pairs } = gatherSides(prep, trials, rowLen);
+  const { sides, pairs } = gatherSides(prep.pairs, trials, (side) => prep.source.row(side), rowLen);
   const sideT = run.scratch([sides.length / rowLen, s.nAttributes, s.nCategories], "f32");
   run.gpu.write(sideT, sides);
   const pairT = run.scratch([trials.length, 2], "u32");
@@ -480,23 +489,31 @@ function pickPairs(prep: Prepared, trials: number[]): Uint32Array {
   return out;
 }
 
-/** Gathers the distinct sides of some trials into one array and remaps their pairs. */
-function gatherSides(
-  prep: Prepared,
-  trials: number[],
+/**
+ * Gathers the distinct sides of some trials into one array (`original[j]` is
+ * gathered side j) and remaps their pairs to it.
+ */
+export function gatherSides(
+  allPairs: ArrayLike<number>,
+  trials: ArrayLike<number>,
+  rowOf: (side: number) => Float32Array,
   rowLen: number,
-): { sides: Float32Array; pairs: Uint32Array } {
+): { sides: Float32Array; pairs: Uint32Array; original: number[] } {
   const index = new Map<number, number>();
+  const original: number[] = [];
   const pairs = new Uint32Array(2 * trials.length);
-  trials.forEach((t, i) => {
+  for (let i = 0; i < trials.length; i++) {
     for (let k = 0; k < 2; k++) {
-      const side = prep.pairs[2 * t + k];
+      const side = allPairs[2 * trials[i] + k];
       let j = index.get(side);
-      if (j === undefined) index.set(side, j = index.size);
+      if (j === undefined) {
+        index.set(side, j = original.length);
+        original.push(side);
+      }
       pairs[2 * i + k] = j;
     }
-  });
-  const sides = new Float32Array(index.size * rowLen);
-  for (const [side, j] of index) sides.set(prep.source.row(side), j * rowLen);
-  return { sides, pairs };
+  }
+  const sides = new Float32Array(original.length * rowLen);
+  original.forEach((side, j) => sides.set(rowOf(side), j * rowLen));
+  return { sides, pairs, original };
 }

@@ -19,6 +19,7 @@ import {
 import { arraySource, type SideSource } from "./_sides.ts";
 import {
   buildResidentTables,
+  contributionRowsPerPass,
   ensureTable,
   generalBatch,
   type Prepared,
@@ -236,10 +237,7 @@ export class TrialExplainer {
 
   /** Trials per GPU pass: per-attribute rows `[chunk, n, 2]` stay under 64 MiB. */
   get chunkTrials(): number {
-    return Math.max(
-      32,
-      Math.floor((16 * 1024 * 1024) / (2 * this.#prep.scorer.settings.nAttributes)),
-    );
+    return Math.max(32, contributionRowsPerPass(this.#prep.scorer.settings.nAttributes));
   }
 
   /** `[count, n_attributes]` contributions of trials `start ..< start + count` (row sums = scores). */
