@@ -8,12 +8,7 @@ import { explanationCsvLines } from "../../src/scoring/explanations.ts";
 import { fitScorer } from "../../src/scoring/scorer.ts";
 import { scoreTrialPairs } from "../../src/scoring/score_trials.ts";
 import { scorerConfig } from "../scoring/_configs.ts";
-import {
-  randomBaSides,
-  randomPairs,
-  randomReferential,
-  randomSummedSides,
-} from "../scoring/_counts.ts";
+import { randomMixedSides, randomPairs, randomReferential } from "../scoring/_counts.ts";
 
 /** A trials table naming side i "s<i>" (summed sides as two ids), pairs as given. */
 function trialsOf(pairs: Uint32Array, nSingle: number): Trials {
@@ -41,10 +36,7 @@ Deno.test({
     const rng = new Rng(seed);
     const n = 64;
     const ref = randomReferential(rng, { nSpeakers: 20, nAttr: n, maxRecordings: 40 });
-    const sides = new Float32Array([
-      ...randomBaSides(rng, 6, n),
-      ...randomSummedSides(rng, 2, n, 10),
-    ]);
+    const sides = randomMixedSides(rng, 6, 2, n, 10);
     const pairs = randomPairs(rng, 70, 8);
     const trials = trialsOf(pairs, 6);
     const dir = await Deno.makeTempDir({ prefix: "balr_explain_" });

@@ -4,6 +4,7 @@ import { GPU_TEST, testGpu } from "../_helpers/gpu.ts";
 import { scoringSideTableTrials } from "../../src/kernels/scoring_side_table_trials.ts";
 import { scoringSideTableTrialsRef } from "../../src/reference/scoring_side_table_trials.ts";
 import { pairValues } from "../../src/reference/scoring_row_sum.ts";
+import { randomBits, randomTablePairs } from "../scoring/_counts.ts";
 
 /** `[nTables, 2, nAttr, 2]` pairs: hi up to +-3000 (summed-side LLRs), lo below hi's half ulp. */
 function randomTables(rng: Rng, nTables: number, nAttr: number): Float32Array {
@@ -33,18 +34,11 @@ Deno.test({
       [65536, 3, 1, 2],
     ];
     for (const [nTrials, nAttr, wg, first] of cases) {
-      const words = Math.ceil(nAttr / 32);
       const nSides = 9;
       const nTables = 5;
-      const bits = new Uint32Array(nSides * words).map(() =>
-        rng.int(0, 2 ** 31) * 2 + rng.int(0, 2)
-      );
+      const bits = randomBits(rng, nSides, nAttr);
       const tables = randomTables(rng, nTables, nAttr);
-      const pairs = new Uint32Array(2 * nTrials);
-      for (let t = 0; t < nTrials; t++) {
-        pairs[2 * t] = rng.int(0, nTables);
-        pairs[2 * t + 1] = rng.int(0, nSides);
-      }
+      const pairs = randomTablePairs(rng, nTrials, nTables, nSides);
       const ref = scoringSideTableTrialsRef(bits, { pairs, tables, nAttr });
       for (const perAttribute of [false, true]) {
         const rows = first + nTrials;

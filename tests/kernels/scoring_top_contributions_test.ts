@@ -12,6 +12,8 @@ import { topContributions } from "../../src/scoring/explanations.ts";
 import { scoringTableTrialsRef } from "../../src/reference/scoring_table_trials.ts";
 import { scoringSideTableTrialsRef } from "../../src/reference/scoring_side_table_trials.ts";
 import type { GpuTensor } from "../../src/gpu/mod.ts";
+import { pairValues } from "../../src/reference/scoring_row_sum.ts";
+import { randomBits, randomPairs, randomTablePairs } from "../scoring/_counts.ts";
 
 type G = Record<"values" | "bits" | "sidePairs" | "tablePairs", GpuTensor>;
 
@@ -92,38 +94,30 @@ Deno.test({
       [65536, 4, 2, 1],
     ];
     for (const [nTrials, nAttr, k, wg] of cases) {
-      const words = Math.ceil(nAttr / 32);
       const nSides = 7;
       const nTables = 3;
-      const bits = new Uint32Array(nSides * words).map(() =>
-        rng.int(0, 2 ** 31) * 2 + rng.int(0, 2)
-      );
-      const sidePairs = new Uint32Array(2 * nTrials).map(() => rng.int(0, nSides));
-      const tablePairs = new Uint32Array(2 * nTrials);
-      for (let t = 0; t < nTrials; t++) {
-        tablePairs[2 * t] = rng.int(0, nTables);
-        tablePairs[2 * t + 1] = rng.int(0, nSides);
-      }
+      const bits = randomBits(rng, nSides, nAttr);
+      const sidePairs = randomPairs(rng, nTrials, nSides);
+      const tablePairs = randomTablePairs(rng, nTrials, nTables, nSides);
       // Few distinct values: ties everywhere; side tables also differ in lo only.
       const table = new Float32Array(4 * nAttr).map(() => rng.int(-4, 5) * 0.5);
       const sideTables = randomContributions(rng, 2 * nTables, nAttr);
       const rows = randomContributions(rng, nTrials, nAttr);
       const sources = [
-        { name: "rows", values: rows, src: (g: G) => ({ rows: g.values }), ref: () => rows },
+        { name: "rows", values: rows, src: (g: G) => ({ rows: g.values }), ref: rows },
         {
           name: "table",
           values: table,
           src: (g: G) => ({ table: g.values, bits: g.bits, pairs: g.sidePairs }),
-          ref: () => asPairs(scoringTableTrialsRef(bits, { pairs: sidePairs, llrs: table, nAttr })),
+          ref: asPairs(scoringTableTrialsRef(bits, { pairs: sidePairs, llrs: table, nAttr })),
         },
         {
           name: "side tables",
           values: sideTables,
           src: (g: G) => ({ sideTables: g.values, bits: g.bits, pairs: g.tablePairs }),
-          ref: () =>
-            asPairs(
-              scoringSideTableTrialsRef(bits, { pairs: tablePairs, tables: sideTables, nAttr }),
-            ),
+          ref: asPairs(
+            scoringSideTableTrialsRef(bits, { pairs: tablePairs, tables: sideTables, nAttr }),
+          ),
         },
       ];
       for (const source of sources) {
@@ -148,15 +142,11 @@ Deno.test({
         run.read(g.topAttr);
         run.read(g.topLlr);
         const [attrs, llrs] = await run.submit();
-        const ref = scoringTopContributionsRef(source.ref(), { nAttr, k });
+        const ref = scoringTopContributionsRef(source.ref, { nAttr, k });
         const what = `${source.name} trials=${nTrials} attr=${nAttr} k=${k} seed=${seed}`;
         const gotAttr = Array.from(attrs, (a) => (a === NO_ATTRIBUTE ? -1 : a));
         assertEquals(gotAttr, [...ref.attributes], `${what} attributes`);
-        const gotLlr = Array.from(
-          { length: llrs.length / 2 },
-          (_, i) => llrs[2 * i] + llrs[2 * i + 1],
-        );
-        assertEquals(gotLlr, [...ref.llrs], `${what} values`);
+        assertEquals([...pairValues(llrs)], [...ref.llrs], `${what} values`);
         for (const x of Object.values(g)) x.release();
       }
     }

@@ -1,7 +1,8 @@
 /**
  * Random count matrices for scoring tests: referentials whose speakers hold
  * 1 to `maxRecordings` recordings, with attributes that are always, never,
- * rarely or sometimes active, and trial sides of one or many recordings.
+ * rarely or sometimes active, trial sides of one or many recordings, trial
+ * pairs and activation bits.
  */
 import type { Rng } from "../_helpers/random.ts";
 
@@ -84,4 +85,40 @@ export function randomPairs(rng: Rng, nTrials: number, nSides: number): Uint32Ar
   const out = new Uint32Array(nTrials * 2);
   for (let i = 0; i < out.length; i++) out[i] = rng.int(0, nSides);
   return out;
+}
+
+/** `nSingle` BA vectors (single recordings), then `nSummed` summed sides of up to `maxRecordings`. */
+export function randomMixedSides(
+  rng: Rng,
+  nSingle: number,
+  nSummed: number,
+  nAttr: number,
+  maxRecordings: number,
+): Float32Array {
+  return new Float32Array([
+    ...randomBaSides(rng, nSingle, nAttr),
+    ...randomSummedSides(rng, nSummed, nAttr, maxRecordings),
+  ]);
+}
+
+/** `[nTrials, 2]` random (table, side) indices: trials against tabulated sides. */
+export function randomTablePairs(
+  rng: Rng,
+  nTrials: number,
+  nTables: number,
+  nSides: number,
+): Uint32Array {
+  const out = new Uint32Array(nTrials * 2);
+  for (let t = 0; t < nTrials; t++) {
+    out[2 * t] = rng.int(0, nTables);
+    out[2 * t + 1] = rng.int(0, nSides);
+  }
+  return out;
+}
+
+/** Activation bits `[nSides, ceil(nAttr / 32)]`, all 32 bits of every word random (padding too). */
+export function randomBits(rng: Rng, nSides: number, nAttr: number): Uint32Array {
+  return new Uint32Array(nSides * Math.ceil(nAttr / 32)).map(() =>
+    rng.int(0, 2 ** 31) * 2 + rng.int(0, 2)
+  );
 }

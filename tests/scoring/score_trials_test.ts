@@ -16,7 +16,13 @@ import { scoringBetaAttrLlrRef } from "../../src/reference/scoring_beta_attr_llr
 import { scoringCosineTrialsRef } from "../../src/reference/scoring_cosine_trials.ts";
 import { scoringMaxllrAttrLlrRef } from "../../src/reference/scoring_maxllr_attr_llr.ts";
 import { scorerConfig } from "./_configs.ts";
-import { randomBaSides, randomPairs, randomReferential, randomSummedSides } from "./_counts.ts";
+import {
+  randomBaSides,
+  randomMixedSides,
+  randomPairs,
+  randomReferential,
+  randomSummedSides,
+} from "./_counts.ts";
 
 const rowSums = (x: Float64Array, n: number) =>
   Array.from(
@@ -40,10 +46,7 @@ function attributeRef(scorer: Scorer, sides: Float32Array, pairs: ArrayLike<numb
  * summed sides shared by several trials in both roles (side tables) or used once.
  */
 function mixedTrials(rng: Rng, n: number): { sides: Float32Array; pairs: number[] } {
-  const sides = new Float32Array([
-    ...randomBaSides(rng, 8, n),
-    ...randomSummedSides(rng, 3, n, 40),
-  ]);
+  const sides = randomMixedSides(rng, 8, 3, n, 40);
   const pairs: number[] = [];
   for (let i = 0; i < 60; i++) pairs.push(rng.int(0, 8), rng.int(0, 8)); // table
   for (let i = 0; i < 30; i++) pairs.push(8, rng.int(0, 8)); // side 8 as enrolment
