@@ -16,13 +16,7 @@ import { scoringBetaAttrLlrRef } from "../../src/reference/scoring_beta_attr_llr
 import { scoringCosineTrialsRef } from "../../src/reference/scoring_cosine_trials.ts";
 import { scoringMaxllrAttrLlrRef } from "../../src/reference/scoring_maxllr_attr_llr.ts";
 import { scorerConfig } from "./_configs.ts";
-import {
-  randomBaSides,
-  randomMixedSides,
-  randomPairs,
-  randomReferential,
-  randomSummedSides,
-} from "./_counts.ts";
+import { randomMixedSides, randomPairs, randomReferential } from "./_counts.ts";
 
 const rowSums = (x: Float64Array, n: number) =>
   Array.from(
@@ -95,10 +89,7 @@ Deno.test({
     const rng = new Rng(seed);
     const n = 70;
     const ref = randomReferential(rng, { nSpeakers: 20, nAttr: n, maxRecordings: 60 });
-    const sides = new Float32Array([
-      ...randomBaSides(rng, 4, n),
-      ...randomSummedSides(rng, 2, n, 500),
-    ]);
+    const sides = randomMixedSides(rng, 4, 2, n, 500);
     // Sides 4 and 5 each serve three trials (tabulated); alone, a trial takes the general kernel.
     const pairs = [4, 0, 4, 1, 4, 2, 3, 5, 2, 5, 0, 5];
     for (const name of ["beta", "maxllr"] as const) {
@@ -223,10 +214,7 @@ Deno.test({
     const seed = freshSeed();
     const rng = new Rng(seed);
     const n = 512;
-    const sides = new Float32Array([
-      ...randomBaSides(rng, 6, n),
-      ...randomSummedSides(rng, 6, n, 4),
-    ]);
+    const sides = randomMixedSides(rng, 6, 6, n, 4);
     // 8200 trials exceed the 8192-trial chunk; single and summed trials interleave.
     const pairs = randomPairs(rng, 8200, 12);
     const cosine = await scorerFromState(gpu, new Map(), scorerConfig("cosine"));
@@ -266,10 +254,7 @@ Deno.test({
     const n = 32;
     const ref = randomReferential(rng, { nSpeakers: 10, nAttr: n, maxRecordings: 5 });
     const dna = await fitScorer(gpu, ref, scorerConfig("dna", { n_attributes: n }));
-    const sides = new Float32Array([
-      ...randomBaSides(rng, 2, n),
-      ...randomSummedSides(rng, 1, n, 3),
-    ]);
+    const sides = randomMixedSides(rng, 2, 1, n, 3);
     sides[2 * n * 2 + 1] = 2; // side 2 certainly sums several recordings
     await assertRejects(
       () =>
