@@ -126,7 +126,13 @@ Deno.test({
           bits: gpu.upload(bits),
           sidePairs: gpu.upload(sidePairs),
           tablePairs: gpu.upload(tablePairs),
-          topAttr: gpu.empty([nTrials, 2, k], "u32", { poison: true }),
+          // Poisoned with a value that is not NO_ATTRIBUTE (the usual u32 poison), so an unwritten
+          // empty rank fails too.
+          topAttr: gpu.upload(
+            new Uint32Array(nTrials * 2 * k).fill(0xdeadbeef),
+            [nTrials, 2, k],
+            "u32",
+          ),
           topLlr: gpu.empty([nTrials, 2, k, 2], "f32", { poison: true }),
         };
         const run = gpu.run("scoring_top_contributions_test");
