@@ -56,7 +56,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   let p = wid.x + u.ydim * (wid.y >> 2u);
   if (p >= u.rate_out) { return; }
   let lo = spans[2u * p];
-  let span = spans[2u * p + 1u] - min(lo, spans[2u * p + 1u]);
+  let span = spans[2u * p + 1u] - lo;
   // Lane-independent: block bb's first nonzero tap sample s0, its alignment r and texel q0.
   let bb = u.b0 + (wid.y & 3u);
   let s0 = i32(bb * u.rate_in) - i32(u.width) + i32(lo);

@@ -34,7 +34,8 @@ def twiddle_index(m, v):
     return f"{base} << {shift(v)}" if m == 0 else f"({base}) << {shift(v)}"
 
 
-def radix(n, stages):
+def radix(stages):
+    n = 1 << stages
     out = [
         f"// DIT stages s .. s + {stages - 1} on the {n} values i0 + t * h (t < {n}, h = 2^(s-1), j = i0 mod h, sh = log2_fft - s):",
         "// stage s + v pairs t with t + 2^v (bit v of t clear) under twiddle index (j + (t mod 2^v) h) << (sh - v).",
@@ -57,7 +58,7 @@ def radix(n, stages):
     return "\n".join(out) + "\n"
 
 
-generated = BEGIN + "\n".join(radix(n, s) for n, s in ((8, 3), (16, 4), (32, 5))) + END
+generated = BEGIN + "\n".join(radix(stages) for stages in (3, 4, 5)) + END
 with open(KERNEL) as f:
     text = f.read()
 start = text.index(BEGIN)

@@ -2,19 +2,22 @@
  * Waveform samples staged into an rgba32float texture for kernels that read
  * them many times: llvmpipe fetches a texel (four samples) several times
  * faster than it loads one float from a storage buffer. Texel q holds
- * samples 4q..4q+3 at (q % SAMPLE_PITCH, q / SAMPLE_PITCH). Textures are
- * pooled per device (one spare per height, at most 64 MiB each) and return
- * to the pool when the run that uses them is submitted (later work is
- * ordered after that run's reads).
+ * samples 4q..4q+3 at (q % SAMPLE_PITCH, q / SAMPLE_PITCH). Textures (at
+ * most 64 MiB each, power-of-two heights) come from a per-device
+ * TexturePool and return to it when the run that uses them is submitted.
  * @module
  */
 import type { Gpu, GpuRun, GpuTensor } from "../gpu/mod.ts";
+import { TexturePool } from "../embeddings/texture_pool.ts";
+import { TEXEL_BYTES } from "../kernels/resnet_layout.ts";
+import { ALIGN_ELEMENTS } from "./binding_slice.ts";
 
 /** Texels per texture row (the WGSL kernels' X_PITCH); a multiple of 16 for 256-byte copy rows. */
 export const SAMPLE_PITCH = 4096;
 
-const TEXEL_BYTES = 16;
-const pools = new WeakMap<Gpu, Map<number, GPUTexture[]>>();
+/** Free staging textures kept between runs: one of every height up to 64 MiB. */
+const KEEP_BYTES = 128 << 20;
+const pools = new WeakMap<Gpu, TexturePool>();
 
 /** Most samples one staging takes: 2^24 (a 64 MiB texture), less where textures are smaller. */
 export function maxStagedSamples(gpu: Gpu): number {
@@ -36,7 +39,7 @@ export function stageSamples(
   into?: GPUTexture,
 ): GPUTexture {
   const gpu = run.gpu;
-  if (start % 64 !== 0) {
+  if (start % ALIGN_ELEMENTS !== 0) {
     throw new RangeError(`stageSamples: start ${start} is not 256-byte aligned`);
   }
   if (count < 1 || start + count > x.size) {
@@ -56,27 +59,18 @@ export function stageSamples(
     );
   }
   const rows = Math.ceil(texels / SAMPLE_PITCH);
-  if (into && into.width === SAMPLE_PITCH && into.height >= rows) {
-    copyRows(run, x, offset, texels, into);
-    return into;
-  }
   const height = 2 ** Math.ceil(Math.log2(rows));
-  let byHeight = pools.get(gpu);
-  if (!byHeight) pools.set(gpu, byHeight = new Map());
-  let free = byHeight.get(height);
-  if (!free) byHeight.set(height, free = []);
-  const texture = free.pop() ?? gpu.device.createTexture({
-    label: `frontend_samples ${SAMPLE_PITCH}x${height}`,
-    size: [SAMPLE_PITCH, height, 1],
-    format: "rgba32float",
-    // COPY_SRC lets tests read a staged texture back.
-    usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.COPY_SRC,
-  });
+  const texture = into && into.width === SAMPLE_PITCH && into.height >= rows
+    ? into
+    : poolOf(gpu).acquire(run, [SAMPLE_PITCH, height, 1], "frontend_samples");
   copyRows(run, x, offset, texels, texture);
-  const list = free;
-  // Keep one spare per height; WebGPU defers a destroy until submitted work is done.
-  run.onSubmit(() => (list.length === 0 ? list.push(texture) : texture.destroy()));
   return texture;
+}
+
+function poolOf(gpu: Gpu): TexturePool {
+  let pool = pools.get(gpu);
+  if (!pool) pools.set(gpu, pool = new TexturePool(gpu, KEEP_BYTES));
+  return pool;
 }
 
 /** Records the copy of `texels` texels from byte `offset` of x's buffer into rows of `texture`. */

@@ -17,14 +17,14 @@ import type { FbankPlan } from "./fbank_plan.ts";
 import type { ResamplePlan } from "./resample_plan.ts";
 import { createTexelTexture, writeTexels } from "../kernels/resnet_layout.ts";
 
-const cache = new WeakMap<Gpu, Map<string, GpuTensor[]>>();
+const cache = new WeakMap<Gpu, Map<string, unknown>>();
 
-function uploaded(gpu: Gpu, key: string, build: () => GpuTensor[]): GpuTensor[] {
+/** What `build` uploads for `key` on `gpu`, built on first use and kept. */
+function uploaded<T>(gpu: Gpu, key: string, build: () => T): T {
   let tables = cache.get(gpu);
   if (!tables) cache.set(gpu, tables = new Map());
-  let t = tables.get(key);
-  if (!t) tables.set(key, t = build());
-  return t;
+  if (!tables.has(key)) tables.set(key, build());
+  return tables.get(key) as T;
 }
 
 /** The fbank kernel's constant inputs for `plan`. */
@@ -88,35 +88,31 @@ export interface ResampleQuads {
   row: number;
 }
 
-const quadTextures = new WeakMap<Gpu, Map<string, ResampleQuads>>();
-
 /**
  * The resampling kernel's taps of `plan` on `gpu` (uploaded on first use):
  * resampleTapQuads as an rgba32float texture, layer r holding quad p·row + i
  * at (a % RESAMPLE_TAP_PITCH, a / RESAMPLE_TAP_PITCH), quads per phase
  * `row`, and each phase's nonzero span [rateOut, 2] (u32).
  */
-export function resampleQuadsOn(
-  gpu: Gpu,
-  plan: ResamplePlan,
-): ResampleQuads {
-  const key = `${plan.rateIn}:${plan.rateOut}:${plan.lpw}:${plan.rolloff}`;
-  let byKey = quadTextures.get(gpu);
-  if (!byKey) quadTextures.set(gpu, byKey = new Map());
-  let entry = byKey.get(key);
-  if (!entry) {
-    const table = resampleFilterTable(plan);
-    const spanTable = resampleFilterSpans(table, plan);
-    const { row, data } = resampleTapQuads(table, spanTable, plan);
-    const quads = resampleQuadTexture(gpu, data, plan.rateOut * row);
-    const spans = gpu.upload(spanTable, [plan.rateOut, 2], "u32", "frontend_resample");
-    byKey.set(key, entry = { quads, spans, row });
-  }
-  return entry;
+export function resampleQuadsOn(gpu: Gpu, plan: ResamplePlan): ResampleQuads {
+  return uploaded(
+    gpu,
+    `resample:${plan.rateIn}:${plan.rateOut}:${plan.lpw}:${plan.rolloff}`,
+    () => {
+      const table = resampleFilterTable(plan);
+      const spans = resampleFilterSpans(table, plan);
+      const { row, data } = resampleTapQuads(table, spans, plan);
+      return {
+        quads: resampleQuadTexture(gpu, data, plan.rateOut * row),
+        spans: gpu.upload(spans, [plan.rateOut, 2], "u32", "frontend_resample"),
+        row,
+      };
+    },
+  );
 }
 
 /** Uploads `data` [4 layers][texels quads][4] as a texture of RESAMPLE_TAP_PITCH-texel rows. */
-export function resampleQuadTexture(gpu: Gpu, data: Float32Array, texels: number): GPUTexture {
+function resampleQuadTexture(gpu: Gpu, data: Float32Array, texels: number): GPUTexture {
   const width = Math.min(RESAMPLE_TAP_PITCH, texels);
   const height = Math.ceil(texels / width);
   const texture = createTexelTexture(gpu, [width, height, 4], "frontend_resample_quads");

@@ -77,8 +77,8 @@ function fftLoops(log2Fft: number): number {
   const n = 2 ** log2Fft;
   let loops = 0;
   let st = 1;
-  for (const [stages, radix] of [[5, 32], [4, 16], [3, 8]]) {
-    for (; st + stages - 1 <= log2Fft; st += stages) loops += n / radix;
+  for (const stages of [5, 4, 3]) {
+    for (; st + stages - 1 <= log2Fft; st += stages) loops += n >> stages;
   }
   return loops + (log2Fft - st + 1) * (n / 2);
 }

@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "../_helpers/assert.ts";
+import { assert, assertEquals, assertThrows } from "../_helpers/assert.ts";
 import { freshSeed, Rng } from "../_helpers/random.ts";
 import { GPU_TEST, testGpu } from "../_helpers/gpu.ts";
 import { SAMPLE_PITCH, stageSamples } from "../../src/frontend/sample_texture.ts";
@@ -17,11 +17,21 @@ Deno.test({
     const count = 2 * SAMPLE_PITCH * 4 + 4 * 37 + 3;
     const samples = rng.floats(start + count + 5);
     const x = gpu.upload(samples);
-    const run = gpu.run("sample_texture_test");
-    const texture = stageSamples(run, x, start, count);
-    await run.submit();
     const texels = Math.ceil(count / 4);
     const rows = Math.ceil(texels / SAMPLE_PITCH);
+    const run = gpu.run("sample_texture_test");
+    // Pooled textures are pitch-wide with room for every row, and a large enough `into` is
+    // refilled; the test's own `into` can be copied back (pooled ones lack COPY_SRC).
+    const pooled = stageSamples(run, x, start, count);
+    assert(pooled.width === SAMPLE_PITCH && pooled.height >= rows, "pooled texture size");
+    assert(stageSamples(run, x, start, count, pooled) === pooled, "refills `into`");
+    const texture = gpu.device.createTexture({
+      size: [SAMPLE_PITCH, rows, 1],
+      format: "rgba32float",
+      usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.COPY_SRC,
+    });
+    assert(stageSamples(run, x, start, count, texture) === texture, "refills the test's `into`");
+    await run.submit();
     const bytesPerRow = SAMPLE_PITCH * 16;
     const staging = gpu.device.createBuffer({
       size: rows * bytesPerRow,
@@ -34,6 +44,7 @@ Deno.test({
     const got = new Float32Array(staging.getMappedRange().slice(0)).subarray(0, count);
     staging.unmap();
     staging.destroy();
+    texture.destroy();
     assertEquals([...got], [...samples.subarray(start, start + count)], `seed=${seed}`);
     x.release();
   },

@@ -4,18 +4,14 @@ import { freshSeed, Rng } from "../_helpers/random.ts";
 import { GPU_TEST, testGpu } from "../_helpers/gpu.ts";
 import type { Gpu } from "../../src/gpu/mod.ts";
 import { frontendResample } from "../../src/kernels/frontend_resample.ts";
-import { resampleQuadTexture } from "../../src/frontend/tables.ts";
+import { resampleQuadsOn } from "../../src/frontend/tables.ts";
 import { frontendResampleRef } from "../../src/reference/frontend_resample.ts";
 import {
   planResample,
   resampledLength,
   type ResamplePlan,
 } from "../../src/frontend/resample_plan.ts";
-import {
-  resampleFilterSpans,
-  resampleFilterTable,
-  resampleTapQuads,
-} from "../../src/frontend/constant_tables.ts";
+import { resampleFilterTable } from "../../src/frontend/constant_tables.ts";
 
 async function runResample(
   gpu: Gpu,
@@ -25,18 +21,13 @@ async function runResample(
 ): Promise<Float32Array> {
   const n = resampledLength(x.length, plan);
   const xt = gpu.upload(x);
-  const table = resampleFilterTable(plan);
-  const spanTable = resampleFilterSpans(table, plan);
-  const { row, data } = resampleTapQuads(table, spanTable, plan);
-  const quads = resampleQuadTexture(gpu, data, plan.rateOut * row);
-  const spans = gpu.upload(spanTable, undefined, "u32");
   const y = gpu.empty([n], "f32", { poison: true });
   const run = gpu.run("frontend_resample_test");
-  frontendResample(run, xt, y, { quads, row, spans, plan, ...options });
+  frontendResample(run, xt, y, { ...resampleQuadsOn(gpu, plan), plan, ...options });
   run.read(y);
   const [out] = await run.submit();
-  for (const t of [xt, spans, y]) t.release();
-  quads.destroy();
+  xt.release();
+  y.release();
   return out as Float32Array;
 }
 
